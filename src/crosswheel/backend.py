@@ -1,0 +1,70 @@
+"""The PEP 517 hooks: a thin layer over build.py.
+
+Expected failures (configuration, metadata, CMake) become one message on stderr and exit status 1:
+pip shows the backend's output, and a traceback there would bury the message. Anything else is a
+crosswheel bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from .errors import CrosswheelError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _hook(fn: F) -> F:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CrosswheelError as e:
+            print(f"crosswheel: error: {e}", file=sys.stderr, flush=True)
+            raise SystemExit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(config_settings: dict[str, Any] | None) -> Any:
+    from .config import Settings
+
+    return Settings.parse(config_settings)
+
+
+@_hook
+def get_requires_for_build_wheel(config_settings: dict[str, Any] | None = None) -> list[str]:
+    from .build import cmake_requirements
+
+    return cmake_requirements(Path.cwd(), _settings(config_settings))
+
+
+@_hook
+def get_requires_for_build_sdist(config_settings: dict[str, Any] | None = None) -> list[str]:
+    return []
+
+
+@_hook
+def prepare_metadata_for_build_wheel(metadata_directory: str,
+                                     config_settings: dict[str, Any] | None = None) -> str:
+    from .build import write_metadata
+
+    return write_metadata(Path.cwd(), Path(metadata_directory), _settings(config_settings))
+
+
+@_hook
+def build_wheel(wheel_directory: str, config_settings: dict[str, Any] | None = None,
+                metadata_directory: str | None = None) -> str:
+    from .build import build_wheel as build
+
+    return build(Path.cwd(), Path(wheel_directory), _settings(config_settings)).name
+
+
+@_hook
+def build_sdist(sdist_directory: str, config_settings: dict[str, Any] | None = None) -> str:
+    from .build import build_sdist as build
+
+    return build(Path.cwd(), Path(sdist_directory), _settings(config_settings)).name

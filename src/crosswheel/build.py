@@ -1,0 +1,322 @@
+"""From configuration to artefacts: config -> plan -> CMake steps -> staged files -> wheel.
+
+A Plan is plain data: the project, the target and the CMake steps to run. A cross build with
+`copy_from_native_build` is just a plan whose first steps are a native build of the same project.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import shutil
+import sys
+import sysconfig
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, cmake, config, elf, metadata, sdist, target, wheel
+from .cmake import CMakeStep, Runner
+from .config import CMakeConfig, Config, Settings
+from .errors import BuildError
+from .metadata import Project
+from .target import Tags, Target
+
+# The py-build-cmake interface version these variables follow, for projects that test it.
+PBC_COMPAT_VERSION = "0.5.1"
+
+
+@dataclass(frozen=True)
+class Plan:
+    cfg: Config
+    project: Project
+    target: Target
+    tags: Tags
+    staging: Path
+    steps: list[CMakeStep] = field(default_factory=list)  # in order; native ones first
+    native_install: Path | None = None
+    copy_from_native: list[str] = field(default_factory=list)
+
+    @property
+    def pure(self) -> bool:
+        return self.cfg.wheel.pure_python
+
+
+def _build_dir(c: CMakeConfig, t: Target) -> Path:
+    name = t.build_config + (f"-{c.index}" if c.index else "")
+    return Path(c.build_path.replace("{build_config}", name))
+
+
+def _python_hints(prefix: str, t: Target, build_python: Target) -> dict[str, tuple[str, str]]:
+    """FindPython hints: the interpreter running us natively, the target's files when crossing."""
+    h: dict[str, tuple[str, str]] = {
+        f"{prefix}_FIND_REGISTRY": ("STRING", "NEVER"),
+        f"{prefix}_FIND_FRAMEWORK": ("STRING", "NEVER"),
+        f"{prefix}_FIND_STRATEGY": ("STRING", "LOCATION"),
+        f"{prefix}_FIND_VIRTUALENV": ("STRING", "FIRST"),
+    }
+    if not t.cross:
+        major, minor = t.version_tuple
+        h[f"{prefix}_EXECUTABLE"] = ("FILEPATH", str(build_python.executable))
+        h[f"{prefix}_ROOT_DIR"] = ("PATH", str(t.prefix))
+        h[f"{prefix}_FIND_VERSION"] = ("STRING", f"{major}.{minor}")
+        h[f"{prefix}_FIND_VERSION_EXACT"] = ("BOOL", "TRUE")
+        h[f"{prefix}_FIND_IMPLEMENTATIONS"] = ("STRING", {"cp": "CPython", "pp": "PyPy"}.get(
+            t.implementation, "CPython"))
+    elif t.prefix:
+        h[f"{prefix}_ROOT_DIR"] = ("PATH", str(t.prefix))
+    for key, value, kind in (("INCLUDE_DIR", t.include_dir, "PATH"),
+                             ("LIBRARY", t.library, "FILEPATH"),
+                             ("SABI_LIBRARY", t.sabi_library, "FILEPATH")):
+        if value is not None:
+            h[f"{prefix}_{key}"] = (kind, str(value))
+    if t.cross:
+        h[f"{prefix}_INTERPRETER_ID"] = ("STRING", t.interpreter_id)
+    if t.soabi:
+        h[f"{prefix}_SOABI"] = ("STRING", t.soabi)
+    h[f"{prefix}_SOSABI"] = ("STRING", "" if t.os == "windows" else "abi3")
+    return h
+
+
+def _preload(cfg: Config, c: CMakeConfig, project: Project, t: Target, tags: Tags,
+             install_prefix: Path, build_python: Target) -> dict[str, tuple[str, str]]:
+    v = sys.version_info if not t.cross else None
+    build_v = sys.version_info
+    s = "STRING"
+    p: dict[str, tuple[str, str]] = {
+        "PY_BUILD_CMAKE_VERSION": (s, PBC_COMPAT_VERSION),
+        "CROSSWHEEL_VERSION": (s, __version__),
+        "PY_BUILD_CMAKE_PROJECT_NAME": (s, project.dist_name),
+        "PY_BUILD_CMAKE_PACKAGE_NAME": (s, project.dist_name),
+        "PY_BUILD_CMAKE_PROJECT_VERSION": (s, project.version),
+        "PY_BUILD_CMAKE_PACKAGE_VERSION": (s, project.version),
+        "PY_BUILD_CMAKE_IMPORT_NAME": (s, project.module.name),
+        "PY_BUILD_CMAKE_MODULE_NAME": (s, project.module.name),
+        "PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG": (s, ".".join(tags.python)),
+        "PY_BUILD_CMAKE_PACKAGE_ABI_TAG": (s, ".".join(tags.abi)),
+    }
+    for kind in ("BUILD_PYTHON", "PYTHON"):
+        if kind == "PYTHON" and v is None:
+            continue  # the target's patch level and flags are unknown when crossing
+        p |= {
+            f"PY_BUILD_CMAKE_{kind}_INTERPRETER": ("FILEPATH", sys.executable),
+            f"PY_BUILD_CMAKE_{kind}_VERSION": (s, ".".join(map(str, build_v[:3]))),
+            f"PY_BUILD_CMAKE_{kind}_VERSION_MAJOR": (s, str(build_v.major)),
+            f"PY_BUILD_CMAKE_{kind}_VERSION_MINOR": (s, str(build_v.minor)),
+            f"PY_BUILD_CMAKE_{kind}_VERSION_PATCH": (s, str(build_v.micro)),
+            f"PY_BUILD_CMAKE_{kind}_RELEASE_LEVEL": (s, build_v.releaselevel),
+            f"PY_BUILD_CMAKE_{kind}_ABIFLAGS": (s, sysconfig.get_config_var("ABIFLAGS") or ""),
+        }
+    if t.uses_abi3(cfg.wheel):
+        n = cfg.wheel.abi3_minimum_cpython_version
+        major, minor = (n // 100, n % 100) if n >= 100 else (n // 10, n % 10)
+        p["PY_BUILD_CMAKE_PACKAGE_LIMITED_API"] = (s, f"0x{major:02X}{minor:02X}0000")
+        p["PY_BUILD_CMAKE_PACKAGE_USE_SABI"] = (s, f"{major}.{minor}")
+    p["CMAKE_INSTALL_PREFIX"] = ("PATH", str(install_prefix))
+    p["CMAKE_FIND_NO_INSTALL_PREFIX"] = ("BOOL", "On")
+    if c.find_python:
+        p |= _python_hints("Python", t, build_python)
+    if c.find_python3:
+        p |= _python_hints("Python3", t, build_python)
+    if t.cross:
+        # pybind11 and nanobind take the module suffix from SKBUILD_SOABI and must not run the
+        # target interpreter.
+        if t.soabi:
+            p["SKBUILD_SOABI"] = (s, t.soabi)
+        p["PYBIND11_USE_CROSSCOMPILING"] = ("BOOL", "ON")
+        p |= _package_dirs()
+    return p
+
+
+def _package_dirs() -> dict[str, tuple[str, str]]:
+    """<Pkg>_DIR for CMake packages shipped in the build environment's site-packages.
+
+    A cross toolchain usually re-roots every package search into the sysroot, where pip's
+    pybind11 and nanobind are not; their config files are architecture-independent, so point
+    CMake at them directly.
+    """
+    out = {}
+    for site in _site_dirs():
+        for pkg, rel in (("pybind11", "pybind11/share/cmake/pybind11"),
+                         ("nanobind", "nanobind/cmake")):
+            if f"{pkg}_DIR" not in out and (site / rel).is_dir():
+                out[f"{pkg}_DIR"] = ("PATH", str(site / rel))
+    return out
+
+
+def _site_dirs() -> list[Path]:
+    paths = sysconfig.get_paths()
+    seen: list[Path] = []
+    for key in ("purelib", "platlib"):
+        p = Path(paths[key])
+        if p not in seen:
+            seen.append(p)
+    for entry in sys.path:  # build isolation puts the build requirements here
+        p = Path(entry)
+        if entry and p.name == "site-packages" and p not in seen:
+            seen.append(p)
+    return seen
+
+
+def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix: Path,
+           label: str, extra_defines: list[str]) -> list[CMakeStep]:
+    build_python = target.native()
+    out = []
+    for c in cfg.cmake:
+        build_dir = _build_dir(c, t)
+        if not (c.source_path / "CMakeLists.txt").is_file() and not c.preset:
+            raise BuildError(f"cmake.source_path: no CMakeLists.txt in {c.source_path}")
+        defines = [opt.define(name) for name, opt in sorted(c.options.items())]
+        if c.build_type:
+            defines.insert(0, f"CMAKE_BUILD_TYPE:STRING={c.build_type}")
+        if t.toolchain_file:
+            if not t.toolchain_file.is_file():
+                raise BuildError(f"cross.toolchain_file: {t.toolchain_file} does not exist")
+            defines.insert(0, f"CMAKE_TOOLCHAIN_FILE:FILEPATH={t.toolchain_file}")
+        if t.generator_platform:
+            defines.insert(0, f"CMAKE_GENERATOR_PLATFORM:STRING={t.generator_platform}")
+        env = {
+            "PY_BUILD_CMAKE_VERSION": PBC_COMPAT_VERSION,
+            "PY_BUILD_CMAKE_PROJECT_NAME": project.dist_name,
+            "PY_BUILD_CMAKE_PROJECT_VERSION": project.version,
+            "PY_BUILD_CMAKE_IMPORT_NAME": project.module.name,
+            "PY_BUILD_CMAKE_BINARY_DIR": str(build_dir),
+            "PY_BUILD_CMAKE_INSTALL_PREFIX": str(install_prefix),
+        }
+        prefix_path = os.pathsep.join(
+            [os.environ.get("CMAKE_PREFIX_PATH", "")] + [str(s) for s in _site_dirs()]).lstrip(
+            os.pathsep)
+        env["CMAKE_PREFIX_PATH"] = prefix_path
+        expanded_from = {**os.environ, **env}
+        env |= {k: cmake.expand_env(v, expanded_from) for k, v in c.env.items()}
+        out.append(CMakeStep(
+            label=label + (f".{c.index}" if c.index else ""),
+            source_dir=c.source_path, build_dir=build_dir, install_prefix=install_prefix,
+            cwd=cfg.project_dir, generator=c.generator, preset=c.preset,
+            build_presets=c.build_presets,
+            preload=_preload(cfg, c, project, t, tags, install_prefix, build_python),
+            defines=defines + extra_defines, args=c.args, build_args=c.build_args,
+            build_tool_args=c.build_tool_args, configs=c.config,
+            install_configs=c.install_config, components=c.install_components,
+            install_args=c.install_args, env=env))
+    return out
+
+
+def make_plan(project_dir: Path, settings: Settings) -> Plan:
+    cfg = config.load(project_dir, settings)
+    project = metadata.load(cfg)
+    t = target.for_config(cfg)
+    tags = t.tags(cfg.wheel)
+    if not cfg.cmake:
+        return Plan(cfg, project, t, tags, staging=Path(tempfile.mkdtemp(prefix="crosswheel-")))
+    staging = _build_dir(cfg.cmake[0], t) / "crosswheel-staging"
+    copy_from = (cfg.cross.copy_from_native_build if cfg.cross else None)
+    if copy_from is None:
+        return Plan(cfg, project, t, tags, staging,
+                    steps=_steps(cfg, project, t, tags, staging, "target" if t.cross else
+                                 "native", []))
+    # The native half: the same project and configuration, minus everything cross.
+    native_cfg = config.load(project_dir, settings, with_cross=False)
+    nt = target.native()
+    native_dir = _build_dir(native_cfg.cmake[0], nt) / "crosswheel-native-install"
+    define = [f"PY_BUILD_CMAKE_NATIVE_INSTALL_DIR:PATH={native_dir}"]
+    steps = _steps(native_cfg, project, nt, nt.tags(native_cfg.wheel), native_dir, "native",
+                   define)
+    steps += _steps(cfg, project, t, tags, staging, "target", define)
+    return Plan(cfg, project, t, tags, staging, steps, native_dir, copy_from)
+
+
+def stage_module(plan: Plan) -> None:
+    if plan.staging.exists():
+        shutil.rmtree(plan.staging)
+    plan.staging.mkdir(parents=True)
+    for src, rel in plan.project.module.files():
+        dst = plan.staging / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dst)
+
+
+def copy_from_native(plan: Plan, runner: Runner) -> None:
+    """Step 7 of the native-then-cross build: move matching native files into the staging."""
+    assert plan.native_install is not None
+    root = plan.native_install
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if not p.is_dir())
+    for pattern in plan.copy_from_native:
+        hits = [f for f in files if fnmatch.fnmatchcase(f, pattern)]
+        if not hits:
+            raise BuildError(f"cross.copy_from_native_build: pattern {pattern!r} matched nothing "
+                             f"in the native install {root} (it holds: "
+                             f"{', '.join(files[:20]) or 'no files'})")
+        for rel in hits:
+            src = root / rel
+            machine = elf.machine(src)
+            if machine is not None and machine != plan.target.elf_machine:
+                raise BuildError(f"cross.copy_from_native_build: {rel} is an ELF binary for "
+                                 f"{machine}, but the wheel is for {plan.target.platform} "
+                                 f"({plan.target.elf_machine}); refusing to copy it")
+            dst = plan.staging / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(src), dst)
+            runner.log(f"copied {rel} from the native build")
+        files = [f for f in files if f not in hits]
+
+
+def build_wheel(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
+    plan = make_plan(project_dir, settings)
+    runner = Runner(verbose=plan.cfg.verbose)
+    try:
+        stage_module(plan)
+        for step in plan.steps:
+            if step.label.startswith("native") and plan.native_install is not None:
+                shutil.rmtree(plan.native_install, ignore_errors=True)
+            runner.configure(step)
+            runner.build(step)
+            runner.install(step)
+        if plan.copy_from_native:
+            copy_from_native(plan, runner)
+        entries = wheel.staged_entries(plan.staging, plan.project)
+        if not plan.pure:
+            elf.check_entries(entries, plan.target, plan.target.uses_abi3(plan.cfg.wheel))
+        return wheel.write(out_dir, plan.project, plan.tags, plan.pure, entries,
+                           plan.cfg.project_dir)
+    finally:
+        if not plan.cfg.cmake:
+            shutil.rmtree(plan.staging, ignore_errors=True)
+
+
+def build_sdist(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
+    cfg = config.load(project_dir, settings)
+    return sdist.write(out_dir, cfg, metadata.load(cfg))
+
+
+def write_metadata(project_dir: Path, out_dir: Path, settings: Settings) -> str:
+    """prepare_metadata_for_build_wheel: the .dist-info folder without building anything."""
+    plan_cfg = config.load(project_dir, settings)
+    project = metadata.load(plan_cfg)
+    t = target.for_config(plan_cfg)
+    tags = t.tags(plan_cfg.wheel)
+    info = out_dir / project.dist_info
+    info.mkdir(parents=True, exist_ok=True)
+    (info / "METADATA").write_bytes(project.metadata)
+    (info / "WHEEL").write_bytes(wheel.wheel_file(tags, plan_cfg.wheel.pure_python))
+    (info / "entry_points.txt").write_text(project.entry_points)
+    for lic in project.license_files:
+        dst = info / "licenses" / lic
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(plan_cfg.project_dir / lic, dst)
+    return project.dist_info
+
+
+def cmake_requirements(project_dir: Path, settings: Settings) -> list[str]:
+    """cmake and ninja from PyPI, but only when the machine lacks a suitable one."""
+    cfg = config.load(project_dir, settings)
+    reqs = []
+    if not cfg.cmake:
+        return reqs
+    minimum = max((c.minimum_version for c in cfg.cmake), key=cmake._vtuple)
+    if cmake.find_cmake(minimum) is None:
+        reqs.append(f"cmake>={minimum}")
+    wants_ninja = any((c.generator or "").startswith("Ninja") for c in cfg.cmake)
+    if wants_ninja and shutil.which("ninja") is None:
+        reqs.append("ninja")
+    return reqs

@@ -1,0 +1,216 @@
+"""The CMake driver: commands for one configure/build/install of one CMake project, and running them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BuildError
+
+_CACHE_STAMP = "crosswheel-configure.json"
+
+
+@dataclass(frozen=True)
+class CMakeStep:
+    """Everything needed to configure, build and install one CMake project into a prefix."""
+
+    label: str  # "native", "target", "target.1": shown in messages
+    source_dir: Path
+    build_dir: Path
+    install_prefix: Path
+    cwd: Path
+    generator: str | None = None
+    preset: str | None = None
+    build_presets: list[str] | None = None
+    preload: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (type, value)
+    defines: list[str] = field(default_factory=list)  # NAME[:TYPE]=VALUE
+    args: list[str] = field(default_factory=list)
+    build_args: list[str] = field(default_factory=list)
+    build_tool_args: list[str] = field(default_factory=list)
+    configs: list[str] = field(default_factory=list)
+    install_configs: list[str] = field(default_factory=list)
+    components: list[str] = field(default_factory=lambda: [""])
+    install_args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)  # added to os.environ
+    cmake: str = "cmake"
+
+    @property
+    def preload_file(self) -> Path:
+        return self.build_dir / "py-build-cmake-preload.cmake"
+
+    def configure_command(self) -> list[str]:
+        cmd = [self.cmake, "-S", str(self.source_dir), "-B", str(self.build_dir)]
+        if self.generator:
+            cmd += ["-G", self.generator]
+        if self.preset:
+            cmd += ["--preset", self.preset]
+        cmd += ["-C", str(self.preload_file)]
+        cmd += [f"-D{d}" for d in self.defines]
+        return cmd + self.args
+
+    def build_commands(self) -> list[list[str]]:
+        tool = ["--", *self.build_tool_args] if self.build_tool_args else []
+        parallel = []
+        if "CMAKE_BUILD_PARALLEL_LEVEL" not in {**os.environ, **self.env} and not any(
+                a in ("-j", "--parallel") or a.startswith(("-j", "--parallel=")) for a in
+                self.build_args):
+            parallel = ["--parallel", str(os.cpu_count() or 1)]
+        if self.build_presets:
+            return [[self.cmake, "--build", "--preset", p, *parallel, *self.build_args, *tool]
+                    for p in self.build_presets]
+        base = [self.cmake, "--build", str(self.build_dir)]
+        configs: list[str | None] = list(self.configs) or [None]
+        return [base + (["--config", c] if c else []) + parallel + self.build_args + tool
+                for c in configs]
+
+    def install_commands(self) -> list[list[str]]:
+        out = []
+        for config in list(self.install_configs) or [None]:
+            for component in self.components:
+                cmd = [self.cmake, "--install", str(self.build_dir),
+                       "--prefix", str(self.install_prefix)]
+                if config:
+                    cmd += ["--config", config]
+                if component:
+                    cmd += ["--component", component]
+                out.append(cmd + self.install_args)
+        return out
+
+    def preload_text(self) -> str:
+        lines = ["# Written by crosswheel: the facts py-build-cmake projects rely on."]
+        for name, (kind, value) in self.preload.items():
+            lines.append(f'set({name} "{cmake_escape(value)}" CACHE {kind} "" FORCE)')
+        return "\n".join(lines) + "\n"
+
+
+def cmake_escape(value: str) -> str:
+    return re.sub(r'([\\"$])', r"\\\1", value)
+
+
+def expand_env(value: str, env: dict[str, str]) -> str:
+    """`${VAR}` from the environment; `$$` is a literal `$`."""
+    return re.sub(r"\$\$|\$\{([^}]*)\}",
+                  lambda m: "$" if m.group(0) == "$$" else env.get(m.group(1), ""), value)
+
+
+def find_cmake(minimum: str) -> str | None:
+    """The cmake on PATH if it is at least `minimum`."""
+    exe = shutil.which("cmake")
+    if exe is None:
+        return None
+    version = cmake_version(exe)
+    return exe if version is not None and version >= _vtuple(minimum) else None
+
+
+def cmake_version(exe: str) -> tuple[int, ...] | None:
+    try:
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True,
+                             timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    m = re.search(r"version (\d+(?:\.\d+)*)", out)
+    return _vtuple(m.group(1)) if m else None
+
+
+def _vtuple(v: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
+
+
+class Runner:
+    """Runs steps, streaming CMake's output live and timing each step."""
+
+    def __init__(self, verbose: bool = False, dry_run: bool = False) -> None:
+        self.verbose = verbose
+        self.dry_run = dry_run
+        self.timings: list[tuple[str, float]] = []
+
+    def log(self, message: str) -> None:
+        print(f"crosswheel: {message}", file=sys.stderr, flush=True)
+
+    def run(self, step: CMakeStep, what: str, cmd: list[str]) -> None:
+        env = {**os.environ, **step.env}
+        if self.verbose or self.dry_run:
+            self.log(" ".join(_quote(c) for c in cmd))
+        if self.dry_run:
+            return
+        start = time.perf_counter()
+        try:
+            # CMake's output goes straight to ours: the user sees compiler errors as they happen.
+            rc = subprocess.run(cmd, cwd=step.cwd, env=env, stdout=sys.stderr.fileno()
+                                if _fileno_ok(sys.stderr) else None, check=False).returncode
+        except FileNotFoundError:
+            raise BuildError(f"{what} ({step.label}): cannot run {cmd[0]!r}: not found") from None
+        self.timings.append((f"{step.label} {what}", time.perf_counter() - start))
+        if rc != 0:
+            raise BuildError(f"CMake {what} ({step.label}) failed with exit code {rc}.\n"
+                             f"  command: {' '.join(_quote(c) for c in cmd)}\n"
+                             f"  build folder: {step.build_dir}")
+
+    def configure(self, step: CMakeStep) -> None:
+        step.build_dir.mkdir(parents=True, exist_ok=True)
+        self._forget_foreign_cache(step)
+        text = step.preload_text()
+        cmd = step.configure_command()
+        key = hashlib.sha256(json.dumps([text, cmd, sorted(step.env.items())]).encode()).hexdigest()
+        stamp = step.build_dir / _CACHE_STAMP
+        cache = step.build_dir / "CMakeCache.txt"
+        if cache.is_file() and stamp.is_file() and stamp.read_text() == key and not self.dry_run:
+            # Same inputs as last time: `cmake --build` re-runs configure itself if a
+            # CMakeLists.txt changed, so an explicit configure would only cost time.
+            self.log(f"{step.label}: configuration unchanged, reusing {step.build_dir}")
+            return
+        if not self.dry_run:
+            step.preload_file.write_text(text, encoding="utf-8")
+            stamp.unlink(missing_ok=True)
+        self.run(step, "configure", cmd)
+        if not self.dry_run:
+            stamp.write_text(key)
+
+    def build(self, step: CMakeStep) -> None:
+        for cmd in step.build_commands():
+            self.run(step, "build", cmd)
+
+    def install(self, step: CMakeStep) -> None:
+        for cmd in step.install_commands():
+            self.run(step, "install", cmd)
+
+    def _forget_foreign_cache(self, step: CMakeStep) -> None:
+        """A cache from another source folder or generator makes CMake fail obscurely: drop it."""
+        cache = step.build_dir / "CMakeCache.txt"
+        if not cache.is_file():
+            return
+        values = dict(re.findall(r"^(CMAKE_HOME_DIRECTORY|CMAKE_GENERATOR):[A-Z]+=(.*)$",
+                                 cache.read_text(errors="replace"), re.M))
+        reasons = []
+        home = values.get("CMAKE_HOME_DIRECTORY")
+        if home and Path(home).resolve() != step.source_dir.resolve():
+            reasons.append(f"it was made for {home}")
+        gen = values.get("CMAKE_GENERATOR")
+        if step.generator and gen and gen != step.generator:
+            reasons.append(f"it was made with generator {gen!r}")
+        if reasons:
+            self.log(f"{step.label}: reconfiguring {step.build_dir} from scratch: "
+                     + " and ".join(reasons))
+            cache.unlink()
+            shutil.rmtree(step.build_dir / "CMakeFiles", ignore_errors=True)
+            (step.build_dir / _CACHE_STAMP).unlink(missing_ok=True)
+
+
+def _fileno_ok(stream: object) -> bool:
+    try:
+        stream.fileno()  # type: ignore[attr-defined]
+        return True
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _quote(arg: str) -> str:
+    return arg if re.fullmatch(r"[\w@%+=:,./-]+", arg) else "'" + arg.replace("'", "'\\''") + "'"

@@ -1,0 +1,222 @@
+"""Project metadata: PEP 621 through pyproject-metadata, the module's files, dynamic fields."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import Config, ModuleConfig
+from .errors import ConfigError
+
+_SKIP_DIRS = {"__pycache__"}
+_SKIP_SUFFIXES = {".pyc", ".pyo"}
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str  # import name, may be dotted for a package inside a namespace
+    source: Path | None  # package folder or .py file; None when CMake generates it
+    base: Path | None  # the folder the import name is relative to
+
+    def files(self) -> list[tuple[Path, str]]:
+        """(source file, path in the wheel) of every file of the module, sorted."""
+        if self.source is None or self.base is None:
+            return []
+        if self.source.is_file():
+            return [(self.source, self.source.relative_to(self.base).as_posix())]
+        out = []
+        for path in sorted(self.source.rglob("*")):
+            rel = path.relative_to(self.base)
+            if path.is_dir() or _SKIP_DIRS & set(rel.parts) or path.suffix in _SKIP_SUFFIXES:
+                continue
+            out.append((path, rel.as_posix()))
+        return out
+
+    @property
+    def main_file(self) -> Path | None:
+        if self.source is None:
+            return None
+        return self.source if self.source.is_file() else self.source / "__init__.py"
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str  # canonical name, e.g. "my-pkg"
+    version: str  # normalised
+    metadata: bytes  # METADATA / PKG-INFO
+    entry_points: str
+    license_files: list[str]  # relative to the project folder, posix
+    readme: str | None  # relative to the project folder, posix
+    module: Module
+
+    @property
+    def dist_name(self) -> str:
+        """The name as it appears in file names: my_pkg."""
+        return re.sub(r"[-_.]+", "_", self.name).lower()
+
+    @property
+    def dist_info(self) -> str:
+        return f"{self.dist_name}-{self.version}.dist-info"
+
+    @property
+    def data_dir(self) -> str:
+        return f"{self.dist_name}-{self.version}.data"
+
+
+def find_module(cfg: ModuleConfig, project_dir: Path) -> Module:
+    if cfg.generated:
+        return Module(cfg.name, None, None)
+    parts = cfg.name.split(".")
+    found: list[tuple[Path, Path]] = []
+    looked = []
+    for base in (cfg.directory, cfg.directory / "src"):
+        pkg = base.joinpath(*parts)
+        mod = base.joinpath(*parts[:-1], parts[-1] + ".py")
+        looked += [pkg, mod]
+        if pkg.is_dir() and (cfg.namespace or (pkg / "__init__.py").is_file()):
+            found.append((pkg, base))
+        if mod.is_file():
+            found.append((mod, base))
+    rel = [_rel(p, project_dir) for p in looked]
+    if not found:
+        raise ConfigError(f"module {cfg.name!r} not found; looked for {', '.join(rel)} "
+                          "(set module.name and module.directory in the tool table)")
+    if len(found) > 1:
+        raise ConfigError(f"module {cfg.name!r} found twice: "
+                          f"{' and '.join(_rel(p, project_dir) for p, _ in found)}; "
+                          "set module.directory to say which one")
+    return Module(cfg.name, found[0][0], found[0][1])
+
+
+def _rel(p: Path, base: Path) -> str:
+    try:
+        return p.relative_to(base).as_posix()
+    except ValueError:
+        return str(p)
+
+
+def _static_fields(main: Path) -> dict[str, Any]:
+    """__version__ and the docstring, read without importing the module."""
+    try:
+        tree = ast.parse(main.read_bytes(), filename=str(main))
+    except (OSError, SyntaxError):
+        return {}
+    out: dict[str, Any] = {}
+    doc = ast.get_docstring(tree)
+    if doc is not None:
+        out["description"] = doc
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, ast.AnnAssign) and node.value else [])
+        if any(isinstance(t, ast.Name) and t.id == "__version__" for t in targets):
+            value = node.value  # type: ignore[union-attr]
+            if isinstance(value, ast.Constant):
+                out["version"] = value.value
+            else:
+                out.pop("version", None)  # computed: only importing can tell
+    return out
+
+
+def _imported_fields(module: Module) -> dict[str, Any]:
+    """The fallback: import the module in a child interpreter and ask it."""
+    code = (
+        "import importlib, json, sys\n"
+        "m = importlib.import_module(sys.argv[1])\n"
+        "print(json.dumps({'version': getattr(m, '__version__', None), 'description': m.__doc__}))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, module.name], cwd=module.base,
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ConfigError(f"dynamic metadata: importing {module.name!r} to read __version__ "
+                          f"failed: {last}")
+    return {k: v for k, v in json.loads(proc.stdout.strip().splitlines()[-1]).items()
+            if v is not None}
+
+
+def _dynamic(project: dict[str, Any], module: Module, where: str) -> dict[str, Any]:
+    dynamic = project.get("dynamic", [])
+    if not isinstance(dynamic, list):
+        raise ConfigError(f"{where}: project.dynamic: expected a list of strings")
+    unsupported = sorted(set(dynamic) - {"version", "description"})
+    if unsupported:
+        raise ConfigError(f"{where}: project.dynamic: crosswheel fills in only 'version' and "
+                          f"'description' from the module, not {', '.join(unsupported)}")
+    if not dynamic:
+        return project
+    main = module.main_file
+    if main is None or not main.is_file():
+        raise ConfigError(f"{where}: project.dynamic {dynamic}: the module has no source file "
+                          "to read them from (module.generated is set, or a namespace package)")
+    fields = _static_fields(main)
+    if not all(k in fields for k in dynamic):
+        fields = {**_imported_fields(module), **fields}
+    out = {k: v for k, v in project.items() if k != "dynamic"}
+    for key in dynamic:
+        if key not in fields:
+            what = "__version__" if key == "version" else "a docstring"
+            raise ConfigError(f"{where}: project.dynamic: {_rel(main, main.parent.parent)} has "
+                              f"no {what}")
+        value = fields[key]
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: project.dynamic: {key} from {main.name} must be a "
+                              f"string, found {type(value).__name__} {value!r}")
+        if key == "description":
+            value = next((line.strip() for line in value.splitlines() if line.strip()), "")
+        out[key] = value
+    return out
+
+
+def load(cfg: Config) -> Project:
+    from pyproject_metadata import StandardMetadata
+
+    where = str(cfg.project_dir / "pyproject.toml")
+    module = find_module(cfg.module, cfg.project_dir)
+    project = _dynamic(cfg.pyproject["project"], module, where)
+    pyproject = {**cfg.pyproject, "project": project}
+    classic_license = isinstance(project.get("license"), dict)
+    try:
+        meta = StandardMetadata.from_pyproject(
+            pyproject, project_dir=cfg.project_dir,
+            metadata_version=None if classic_license else "2.4")
+        message = meta.as_rfc822()
+    except Exception as e:  # ConfigurationError or ExceptionGroup of them
+        errors = getattr(e, "exceptions", [e])
+        raise ConfigError(f"{where}: invalid [project] table: "
+                          + "; ".join(str(x) for x in errors)) from None
+    license_files = [_rel(cfg.project_dir / p, cfg.project_dir) for p in meta.license_files or []]
+    if meta.license_files is None and classic_license and "file" in project["license"]:
+        license_files = [str(project["license"]["file"])]
+    readme = project.get("readme")
+    if isinstance(readme, dict):
+        readme = readme.get("file")
+    return Project(
+        name=meta.canonical_name,
+        version=str(meta.version),
+        metadata=bytes(message),
+        entry_points=_entry_points(meta),
+        license_files=sorted(license_files),
+        readme=readme if isinstance(readme, str) else None,
+        module=module,
+    )
+
+
+def _entry_points(meta: Any) -> str:
+    groups: dict[str, dict[str, str]] = {}
+    if meta.scripts:
+        groups["console_scripts"] = meta.scripts
+    if meta.gui_scripts:
+        groups["gui_scripts"] = meta.gui_scripts
+    groups.update(meta.entrypoints or {})
+    out = []
+    for group in sorted(groups):
+        out.append(f"[{group}]")
+        out += [f"{k} = {v}" for k, v in sorted(groups[group].items())]
+        out.append("")
+    return "\n".join(out)

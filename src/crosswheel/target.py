@@ -1,0 +1,286 @@
+"""The target platform as one value: the Python the wheel is for and the machine it runs on.
+
+A native build and a cross build differ only in the Target the plan receives: its tags, extension
+suffix, FindPython hints, toolchain file and the ELF machine its binaries must have.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import sys
+import sysconfig
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .config import Config, CrossConfig, WheelConfig, host_os
+from .errors import ConfigError
+
+# Platform-tag architecture -> ELF e_machine name (see elf.py).
+_ELF_MACHINES = {
+    "x86_64": "x86_64", "amd64": "x86_64", "i686": "x86", "i386": "x86", "aarch64": "aarch64",
+    "arm64": "aarch64", "armv7l": "arm", "armv6l": "arm", "ppc64le": "ppc64", "ppc64": "ppc64",
+    "s390x": "s390", "riscv64": "riscv",
+}
+# GNU triple architecture -> wheel platform architecture.
+_TRIPLE_ARCH = {"aarch64": "aarch64", "arm": "armv7l", "armv7": "armv7l", "armv7l": "armv7l",
+                "x86_64": "x86_64", "i686": "i686", "i386": "i686", "powerpc64le": "ppc64le",
+                "s390x": "s390x", "riscv64": "riscv64"}
+_TAG = re.compile(r"^[a-z0-9_.]+$")
+
+
+@dataclass(frozen=True)
+class Tags:
+    python: list[str]
+    abi: list[str]
+    platform: list[str]
+    build: str | None = None
+
+    def __str__(self) -> str:
+        return "-".join(".".join(t) for t in (self.python, self.abi, self.platform))
+
+    def expanded(self) -> list[str]:
+        return [f"{p}-{a}-{pl}" for p in self.python for a in self.abi for pl in self.platform]
+
+
+@dataclass(frozen=True)
+class Target:
+    cross: bool
+    os: str  # linux | windows | mac
+    implementation: str  # cp, pp
+    version: str  # "311"
+    abi: str  # "cp311"
+    platform: str  # "linux_x86_64"
+    soabi: str | None
+    ext_suffix: str
+    include_dir: Path | None = None
+    library: Path | None = None
+    sabi_library: Path | None = None
+    prefix: Path | None = None
+    executable: Path | None = None  # a Python that runs here and is the target (native only)
+    toolchain_file: Path | None = None
+    triple: str | None = None
+    sysroot: Path | None = None
+    generator_platform: str | None = None
+    free_threaded: bool = False
+
+    @property
+    def python_tag(self) -> str:
+        return f"{self.implementation}{self.version}"
+
+    @property
+    def version_tuple(self) -> tuple[int, int]:
+        return int(self.version[0]), int(self.version[1:])
+
+    @property
+    def build_config(self) -> str:
+        """Names the persistent build folder: one per target."""
+        return f"{self.python_tag}-{self.abi}-{self.platform}"
+
+    @property
+    def arch(self) -> str:
+        for prefix in ("linux_", "win_", "win32"):
+            if self.platform.startswith(prefix):
+                return self.platform[len(prefix):] or "x86"
+        m = re.match(r"(?:many|musl)linux_\d+_\d+_(.+)$|macosx_\d+_\d+_(.+)$", self.platform)
+        if m:
+            return m.group(1) or m.group(2)
+        return self.platform
+
+    @property
+    def elf_machine(self) -> str | None:
+        """The ELF machine every binary in the wheel must have, or None off Linux."""
+        if self.os != "linux":
+            return None
+        return _ELF_MACHINES.get(self.arch)
+
+    @property
+    def interpreter_id(self) -> str:
+        return {"cp": "Python", "pp": "PyPy"}.get(self.implementation, "Python")
+
+    def tags(self, wheel: WheelConfig) -> Tags:
+        """The wheel's tags: the target's, then abi3 and the explicit overrides of [wheel]."""
+        if wheel.pure_python:
+            python, abi, plat = ["py3"], ["none"], ["any"]
+        else:
+            python, abi, plat = [self.python_tag], [self.abi], [self.platform]
+            if wheel.python_abi == "none":
+                abi = ["none"]
+            elif wheel.python_abi == "abi3" and self.uses_abi3(wheel):
+                python, abi = [f"cp{wheel.abi3_minimum_cpython_version}"], ["abi3"]
+        python = [python[0] if t == "auto" else t for t in wheel.python_tag] or python
+        if wheel.abi_tag:
+            abi = list(wheel.abi_tag)
+        if wheel.platform_tag:
+            plat = [self._guess_platform() if t == "guess" else t for t in wheel.platform_tag]
+        for kind, values in (("python_tag", python), ("abi_tag", abi), ("platform_tag", plat)):
+            for v in values:
+                if not _TAG.match(v):
+                    raise ConfigError(f"wheel.{kind}: {v!r} is not a valid tag (lowercase letters, "
+                                      "digits, '_' and '.')")
+        return Tags(python, abi, plat, wheel.build_tag)
+
+    def uses_abi3(self, wheel: WheelConfig) -> bool:
+        if wheel.python_abi != "abi3" or self.implementation != "cp" or self.free_threaded:
+            return False
+        major, minor = self.version_tuple
+        wanted = wheel.abi3_minimum_cpython_version
+        return major * 100 + minor >= (wanted if wanted >= 100 else wanted * 10)
+
+    def _guess_platform(self) -> str:
+        if self.cross:
+            raise ConfigError("wheel.platform_tag: 'guess' is not supported when cross-compiling; "
+                              "set cross.arch (or wheel.platform_tag) to the target's tag")
+        from packaging import tags
+
+        return next(iter(tags.sys_tags())).platform
+
+
+def native() -> Target:
+    """The running interpreter, which is also the target of a native build."""
+    v = sysconfig.get_config_vars()
+    impl = {"cpython": "cp", "pypy": "pp"}.get(sys.implementation.name, sys.implementation.name)
+    version = f"{sys.version_info[0]}{sys.version_info[1]}"
+    free = bool(v.get("Py_GIL_DISABLED"))
+    soabi = v.get("SOABI")
+    if impl == "pp" and soabi:
+        abi = "_".join(soabi.split("-")[:2])
+    else:
+        abi = f"{impl}{version}{'t' if free else ''}{'d' if v.get('Py_DEBUG') else ''}"
+    platform = re.sub(r"[-.]", "_", sysconfig.get_platform()).lower()
+    include = sysconfig.get_paths().get("include")
+    return Target(
+        cross=False, os=host_os(), implementation=impl, version=version, abi=abi,
+        platform=platform, soabi=soabi, ext_suffix=v.get("EXT_SUFFIX") or ".so",
+        include_dir=Path(include) if include else None, prefix=Path(sys.base_prefix),
+        executable=Path(sys.executable), free_threaded=free)
+
+
+def ext_suffix_for(os_name: str, soabi: str | None, python_tag: str, platform: str) -> str:
+    if os_name == "windows":
+        return f".{python_tag}-{platform}.pyd"
+    return f".{soabi}.so" if soabi else ".so"
+
+
+def read_sysconfigdata(sysroot: Path) -> dict[str, object]:
+    """The target Python's build facts, parsed (never executed) from its _sysconfigdata file."""
+    candidates = sorted(sysroot.glob("usr/lib/python3*/_sysconfigdata_*.py"))
+    candidates += sorted(sysroot.glob("usr/local/lib/python3*/_sysconfigdata_*.py"))
+    if not candidates:
+        details = sorted(sysroot.glob("usr/lib/python3*/build-details.json"))
+        if details:
+            return _from_build_details(json.loads(details[0].read_text()))
+        raise ConfigError(f"cross.sysroot: no Python found in {sysroot} (looked for "
+                          "usr/lib/python3*/_sysconfigdata_*.py and build-details.json)")
+    tree = ast.parse(candidates[0].read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "build_time_vars" for t in node.targets):
+            return dict(ast.literal_eval(node.value))
+    raise ConfigError(f"{candidates[0]}: no build_time_vars found")
+
+
+def _from_build_details(d: dict) -> dict[str, object]:  # PEP 739
+    lang = d.get("language", {})
+    abi = d.get("abi", {})
+    suffix = abi.get("extension_suffix", "")
+    return {
+        "VERSION": lang.get("version", ""),
+        "EXT_SUFFIX": suffix,
+        "SOABI": suffix.split(".")[1] if suffix.count(".") >= 2 else None,
+        "ABIFLAGS": abi.get("flags", ""),
+        "INCLUDEPY": d.get("c_api", {}).get("headers"),
+        "MULTIARCH": d.get("platform", "").replace("linux-", "") or None,
+    }
+
+
+def platform_from_triple(triple: str) -> str:
+    parts = triple.split("-")
+    arch = _TRIPLE_ARCH.get(parts[0], parts[0])
+    if "linux" in parts:
+        return f"linux_{arch}"
+    if "mingw32" in parts or "windows" in parts:
+        return {"x86_64": "win_amd64", "aarch64": "win_arm64", "i686": "win32"}.get(arch, arch)
+    raise ConfigError(f"cross.triple: cannot tell the wheel platform of {triple!r}; set cross.arch")
+
+
+def for_config(cfg: Config) -> Target:
+    """The target a configuration asks for: native, or described by its cross section."""
+    t = native()
+    if cfg.cross is None:
+        return t
+    return cross_target(cfg.cross, t)
+
+
+def cross_target(c: CrossConfig, build: Target) -> Target:
+    facts: dict[str, object] = {}
+    sysroot = c.sysroot
+    if c.python is not None and sysroot is None:
+        # <sysroot>/usr/bin/python3.x -> <sysroot>
+        sysroot = c.python.parent.parent.parent if c.python.parent.name == "bin" else None
+    if sysroot is not None:
+        if not sysroot.is_dir():
+            raise ConfigError(f"cross.sysroot: folder {sysroot} does not exist")
+        facts = read_sysconfigdata(sysroot)
+
+    def root(p: object) -> Path | None:
+        return Path(f"{sysroot}{p}") if p and sysroot else None
+
+    version = c.version
+    if version is None and facts.get("VERSION"):
+        version = str(facts["VERSION"]).replace(".", "")
+    implementation = c.implementation or ("cp" if facts else None)
+    soabi = c.soabi or (str(facts["SOABI"]) if facts.get("SOABI") else None)
+    multiarch = facts.get("MULTIARCH")
+    arch = c.arch or (platform_from_triple(str(multiarch)) if multiarch else None) or (
+        platform_from_triple(c.triple) if c.triple else None)
+    os_name = c.os or (arch.split("_")[0].replace("macosx", "mac").replace("win", "windows")
+                       if arch else host_os())
+    if os_name not in ("linux", "windows", "mac"):
+        os_name = "linux" if arch and "linux" in arch else host_os()
+    abi = c.abi
+    if abi is None and facts:
+        abi = f"cp{version}{facts.get('ABIFLAGS') or ''}"
+    if abi is None and implementation and version and build.implementation == "cp":
+        abi = f"{implementation}{version}"
+    library = c.library
+    if library is None and facts.get("LDLIBRARY") and facts.get("LIBDIR"):
+        library = root(f"{facts['LIBDIR']}/{facts['LDLIBRARY']}")
+    if implementation and version:
+        python = (implementation, version)
+    else:
+        python = (build.implementation, build.version)
+    for key, value in (("version", version), ("arch", arch), ("abi", abi)):
+        if value is not None and not _TAG.match(value):
+            raise ConfigError(f"cross.{key}: {value!r} is not a valid tag part")
+    if version is not None and not re.fullmatch(r"\d\d+", version):
+        raise ConfigError(f"cross.version: expected major and minor digits without a dot, like "
+                          f"'311', found {version!r}")
+    platform = arch or build.platform
+    return replace(
+        build,
+        cross=True, os=os_name, implementation=python[0], version=python[1],
+        abi=abi or build.abi, platform=platform, soabi=soabi,
+        ext_suffix=str(facts.get("EXT_SUFFIX") or "") or ext_suffix_for(
+            os_name, soabi, f"{python[0]}{python[1]}", platform),
+        include_dir=c.include_dir or root(facts.get("INCLUDEPY")),
+        library=library, sabi_library=c.sabi_library, prefix=c.prefix, executable=None,
+        toolchain_file=c.toolchain_file, triple=c.triple, sysroot=sysroot,
+        generator_platform=c.generator_platform, free_threaded=False)
+
+
+def emulator_for(target: Target) -> list[str] | None:
+    """A command that runs the target's binaries here (qemu user mode), if one is installed."""
+    import shutil
+
+    qemu_arch = {"aarch64": "aarch64", "armv7l": "arm", "armv6l": "arm", "ppc64le": "ppc64le",
+                 "s390x": "s390x", "riscv64": "riscv64"}.get(target.arch)
+    if target.os != "linux" or qemu_arch is None:
+        return None
+    for name in (f"qemu-{qemu_arch}-static", f"qemu-{qemu_arch}"):
+        exe = shutil.which(name)
+        if exe:
+            return [exe, "-L", str(target.sysroot)] if target.sysroot else [exe]
+    return None
+

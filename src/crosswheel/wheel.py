@@ -1,0 +1,132 @@
+"""The wheel writer: a staged folder plus metadata becomes a reproducible .whl."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import time
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .archive import atomic_output, normalized_mode, source_date_epoch
+from .errors import BuildError
+from .metadata import Project
+from .target import Tags
+
+_DATA_SCHEMES = ("data", "headers", "platlib", "purelib", "scripts")
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Entry:
+    arcname: str
+    source: Path | None = None  # a file to stream in, or
+    data: bytes | None = None  # bytes made in memory (metadata)
+
+
+def wheel_name(project: Project, tags: Tags) -> str:
+    build = f"-{tags.build}" if tags.build else ""
+    return f"{project.dist_name}-{project.version}{build}-{tags}.whl"
+
+
+def staged_entries(staging: Path, project: Project) -> list[Entry]:
+    """The files of the staging folder with their paths in the wheel, checked for safety."""
+    entries = []
+    for path in sorted(staging.rglob("*")):
+        if path.is_dir():
+            continue
+        rel = path.relative_to(staging).as_posix()
+        top, _, rest = rel.partition("/")
+        if top.endswith(".data"):
+            if _normalize_data_dir(top) != project.data_dir:
+                raise BuildError(f"{rel}: CMake installed into {top}/, but this wheel's data "
+                                 f"folder is {project.data_dir}/")
+            scheme = rest.split("/", 1)[0]
+            if scheme not in _DATA_SCHEMES or "/" not in rest:
+                raise BuildError(f"{rel}: files under {top}/ must be in one of "
+                                 f"{', '.join(_DATA_SCHEMES)}")
+            rel = f"{project.data_dir}/{rest}"
+        elif top.endswith(".dist-info"):
+            raise BuildError(f"{rel}: the build installed into a .dist-info folder; crosswheel "
+                             "writes that folder itself")
+        if not path.exists():
+            raise BuildError(f"{rel}: a broken symbolic link in the staged files")
+        entries.append(Entry(rel, source=path))
+    return entries
+
+
+def _normalize_data_dir(name: str) -> str:
+    dist, _, version = name[: -len(".data")].rpartition("-")
+    return f"{re.sub(r'[-_.]+', '_', dist).lower()}-{version}.data"
+
+
+def _record_hash(digest: bytes) -> str:
+    return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def wheel_file(tags: Tags, pure: bool) -> bytes:
+    lines = ["Wheel-Version: 1.0", f"Generator: crosswheel {__version__}",
+             f"Root-Is-Purelib: {'true' if pure else 'false'}"]
+    lines += [f"Tag: {t}" for t in tags.expanded()]
+    if tags.build:
+        lines.append(f"Build: {tags.build}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterable[Entry],
+          project_dir: Path) -> Path:
+    """Write the wheel; the result appears under its final name only once it is complete."""
+    info = project.dist_info
+    meta = [
+        Entry(f"{info}/METADATA", data=project.metadata),
+        Entry(f"{info}/WHEEL", data=wheel_file(tags, pure)),
+        Entry(f"{info}/entry_points.txt", data=project.entry_points.encode()),
+    ]
+    meta += [Entry(f"{info}/licenses/{lic}", source=project_dir / lic)
+             for lic in project.license_files]
+    ordered = sorted(files, key=lambda e: e.arcname) + sorted(meta, key=lambda e: e.arcname)
+    seen: set[str] = set()
+    for e in ordered:
+        if e.arcname in seen:
+            raise BuildError(f"{e.arcname}: two files want this path in the wheel")
+        seen.add(e.arcname)
+    date_time = time.gmtime(source_date_epoch())[:6]
+    final = out_dir / wheel_name(project, tags)
+    with atomic_output(final) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        record = []
+        for e in ordered:
+            zi = zipfile.ZipInfo(e.arcname, date_time=date_time)  # type: ignore[arg-type]
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            mode = normalized_mode(e.source) if e.source else 0o644
+            zi.external_attr = (0o100000 | mode) << 16
+            digest = hashlib.sha256()
+            size = 0
+            with zf.open(zi, "w") as dst:
+                if e.source is not None:
+                    with open(e.source, "rb") as src:
+                        while chunk := src.read(_CHUNK):
+                            digest.update(chunk)
+                            size += len(chunk)
+                            dst.write(chunk)
+                else:
+                    assert e.data is not None
+                    digest.update(e.data)
+                    size = len(e.data)
+                    dst.write(e.data)
+            record.append(f"{_csv(e.arcname)},{_record_hash(digest.digest())},{size}")
+        record.append(f"{info}/RECORD,,")
+        zi = zipfile.ZipInfo(f"{info}/RECORD", date_time=date_time)  # type: ignore[arg-type]
+        zi.compress_type = zipfile.ZIP_DEFLATED
+        zi.external_attr = (0o100644) << 16
+        zf.writestr(zi, "\n".join(record) + "\n")
+    return final
+
+
+def _csv(field: str) -> str:
+    if "," in field or '"' in field:
+        return '"' + field.replace('"', '""') + '"'
+    return field
