@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, cmake, config, elf, metadata, sdist, target, wheel
+from . import __version__, cmake, config, elf, metadata, sdist, target, toolchain, wheel
 from .cmake import CMakeStep, Runner
 from .config import CMakeConfig, Config, Settings
 from .errors import BuildError
@@ -56,11 +56,8 @@ def _python_hints(prefix: str, t: Target, build_python: Target) -> dict[str, tup
         f"{prefix}_FIND_VIRTUALENV": ("STRING", "FIRST"),
     }
     if not t.cross:
-        major, minor = t.version_tuple
         h[f"{prefix}_EXECUTABLE"] = ("FILEPATH", str(build_python.executable))
         h[f"{prefix}_ROOT_DIR"] = ("PATH", str(t.prefix))
-        h[f"{prefix}_FIND_VERSION"] = ("STRING", f"{major}.{minor}")
-        h[f"{prefix}_FIND_VERSION_EXACT"] = ("BOOL", "TRUE")
         h[f"{prefix}_FIND_IMPLEMENTATIONS"] = ("STRING", {"cp": "CPython", "pp": "PyPy"}.get(
             t.implementation, "CPython"))
     elif t.prefix:
@@ -169,10 +166,15 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
         defines = [opt.define(name) for name, opt in sorted(c.options.items())]
         if c.build_type:
             defines.insert(0, f"CMAKE_BUILD_TYPE:STRING={c.build_type}")
-        if t.toolchain_file:
-            if not t.toolchain_file.is_file():
-                raise BuildError(f"cross.toolchain_file: {t.toolchain_file} does not exist")
-            defines.insert(0, f"CMAKE_TOOLCHAIN_FILE:FILEPATH={t.toolchain_file}")
+        files = {}
+        toolchain_file = t.toolchain_file
+        if toolchain_file is None and t.triple:
+            toolchain_file = build_dir / "crosswheel-toolchain.cmake"
+            files[toolchain_file] = toolchain.generate(t)
+        elif toolchain_file is not None and not toolchain_file.is_file():
+            raise BuildError(f"cross.toolchain_file: {toolchain_file} does not exist")
+        if toolchain_file:
+            defines.insert(0, f"CMAKE_TOOLCHAIN_FILE:FILEPATH={toolchain_file}")
         if t.generator_platform:
             defines.insert(0, f"CMAKE_GENERATOR_PLATFORM:STRING={t.generator_platform}")
         env = {
@@ -198,7 +200,7 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
             defines=defines + extra_defines, args=c.args, build_args=c.build_args,
             build_tool_args=c.build_tool_args, configs=c.config,
             install_configs=c.install_config, components=c.install_components,
-            install_args=c.install_args, env=env))
+            install_args=c.install_args, env=env, files=files))
     return out
 
 
@@ -310,7 +312,7 @@ def write_metadata(project_dir: Path, out_dir: Path, settings: Settings) -> str:
 def cmake_requirements(project_dir: Path, settings: Settings) -> list[str]:
     """cmake and ninja from PyPI, but only when the machine lacks a suitable one."""
     cfg = config.load(project_dir, settings)
-    reqs = []
+    reqs: list[str] = []
     if not cfg.cmake:
         return reqs
     minimum = max((c.minimum_version for c in cfg.cmake), key=cmake._vtuple)

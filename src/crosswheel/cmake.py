@@ -40,6 +40,7 @@ class CMakeStep:
     components: list[str] = field(default_factory=lambda: [""])
     install_args: list[str] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)  # added to os.environ
+    files: dict[Path, str] = field(default_factory=dict)  # written before configuring
     cmake: str = "cmake"
 
     @property
@@ -67,13 +68,14 @@ class CMakeStep:
             return [[self.cmake, "--build", "--preset", p, *parallel, *self.build_args, *tool]
                     for p in self.build_presets]
         base = [self.cmake, "--build", str(self.build_dir)]
-        configs: list[str | None] = list(self.configs) or [None]
+        configs: list[str | None] = [*self.configs] or [None]
         return [base + (["--config", c] if c else []) + parallel + self.build_args + tool
                 for c in configs]
 
     def install_commands(self) -> list[list[str]]:
         out = []
-        for config in list(self.install_configs) or [None]:
+        install_configs: list[str | None] = [*self.install_configs] or [None]
+        for config in install_configs:
             for component in self.components:
                 cmd = [self.cmake, "--install", str(self.build_dir),
                        "--prefix", str(self.install_prefix)]
@@ -159,7 +161,9 @@ class Runner:
         self._forget_foreign_cache(step)
         text = step.preload_text()
         cmd = step.configure_command()
-        key = hashlib.sha256(json.dumps([text, cmd, sorted(step.env.items())]).encode()).hexdigest()
+        key = hashlib.sha256(json.dumps(
+            [text, cmd, sorted(step.env.items()), sorted((str(k), v) for k, v in step.files.items())]
+        ).encode()).hexdigest()
         stamp = step.build_dir / _CACHE_STAMP
         cache = step.build_dir / "CMakeCache.txt"
         if cache.is_file() and stamp.is_file() and stamp.read_text() == key and not self.dry_run:
@@ -169,6 +173,8 @@ class Runner:
             return
         if not self.dry_run:
             step.preload_file.write_text(text, encoding="utf-8")
+            for path, content in step.files.items():
+                path.write_text(content, encoding="utf-8")
             stamp.unlink(missing_ok=True)
         self.run(step, "configure", cmd)
         if not self.dry_run:

@@ -500,10 +500,13 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
     for name, frag, source in patches:
         merged[name] = merge_section(merged.get(name, {}), frag, O.SECTIONS[name], source)
 
-    return _finalize(project_dir, pyproject, table_name, merged,
-                     CrossConfig(**{k: (Path(v) if O.CROSS.by_name[k].kind == "path" else v)
-                                    for k, v in cross_keys.items()}) if crossing else None,
-                     settings.verbose, [layer.source for layer in layers])
+    cross = None
+    if crossing:
+        values: dict[str, Any] = {k: (Path(v) if O.CROSS.by_name[k].kind == "path" else v)
+                                  for k, v in cross_keys.items()}
+        cross = CrossConfig(**values)
+    return _finalize(project_dir, pyproject, table_name, merged, cross, settings.verbose,
+                     [layer.source for layer in layers])
 
 
 def _defaults(section: O.Section, values: dict[str, Any], project_dir: Path) -> dict[str, Any]:

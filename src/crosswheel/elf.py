@@ -28,8 +28,7 @@ def machine(path: Path) -> str | None:
         return None
     if len(head) < 20 or head[:4] != b"\x7fELF":
         return None
-    order = "little" if head[5] == 1 else "big"
-    code = int.from_bytes(head[18:20], order)
+    code = int.from_bytes(head[18:20], "little" if head[5] == 1 else "big")
     return _MACHINES.get(code, f"machine {code}")
 
 

@@ -112,10 +112,13 @@ def _static_fields(main: Path) -> dict[str, Any]:
     if doc is not None:
         out["description"] = doc
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else (
-            [node.target] if isinstance(node, ast.AnnAssign) and node.value else [])
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
         if any(isinstance(t, ast.Name) and t.id == "__version__" for t in targets):
-            value = node.value  # type: ignore[union-attr]
             if isinstance(value, ast.Constant):
                 out["version"] = value.value
             else:

@@ -33,7 +33,7 @@ def parse_value(text: str) -> Any:
     text = text.strip()
     try:
         return loads(f"v = {text}")["v"]
-    except Exception:  # noqa: BLE001 - any TOML error means "not a TOML value"
+    except Exception:
         if text[:1] in ("[", "{", '"', "'"):
             raise
         return text
@@ -61,14 +61,14 @@ def parse_line(line: str, source: str) -> dict[str, Any]:
     else:
         try:
             value = parse_value(raw)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             raise ConfigError(f"{source}: invalid value at column {col + len(op)} in {line!r}: "
                               f"{e}") from None
         leaf = {"=": value, "+=": {"+": value}, "=+": {"prepend": value}, "-=": {"-": value}}[op]
     tree: Any = leaf
     for k in reversed(keys):
         tree = {k: tree}
-    return tree  # type: ignore[no-any-return]
+    return tree
 
 
 def _split_key(key: str) -> list[str]:

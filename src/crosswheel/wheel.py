@@ -99,7 +99,7 @@ def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterab
     with atomic_output(final) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         record = []
         for e in ordered:
-            zi = zipfile.ZipInfo(e.arcname, date_time=date_time)  # type: ignore[arg-type]
+            zi = zipfile.ZipInfo(e.arcname, date_time=date_time)
             zi.compress_type = zipfile.ZIP_DEFLATED
             mode = normalized_mode(e.source) if e.source else 0o644
             zi.external_attr = (0o100000 | mode) << 16
@@ -119,7 +119,7 @@ def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterab
                     dst.write(e.data)
             record.append(f"{_csv(e.arcname)},{_record_hash(digest.digest())},{size}")
         record.append(f"{info}/RECORD,,")
-        zi = zipfile.ZipInfo(f"{info}/RECORD", date_time=date_time)  # type: ignore[arg-type]
+        zi = zipfile.ZipInfo(f"{info}/RECORD", date_time=date_time)
         zi.compress_type = zipfile.ZIP_DEFLATED
         zi.external_attr = (0o100644) << 16
         zf.writestr(zi, "\n".join(record) + "\n")
