@@ -175,6 +175,8 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
             raise BuildError(f"cross.toolchain_file: {toolchain_file} does not exist")
         if toolchain_file:
             defines.insert(0, f"CMAKE_TOOLCHAIN_FILE:FILEPATH={toolchain_file}")
+        if t.osx_architectures:
+            defines.insert(0, f"CMAKE_OSX_ARCHITECTURES:STRING={t.osx_architectures}")
         if t.generator_platform:
             defines.insert(0, f"CMAKE_GENERATOR_PLATFORM:STRING={t.generator_platform}")
         env = {

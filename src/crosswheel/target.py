@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import sys
 import sysconfig
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -63,6 +65,7 @@ class Target:
     triple: str | None = None
     sysroot: Path | None = None
     generator_platform: str | None = None
+    osx_architectures: str | None = None  # CMAKE_OSX_ARCHITECTURES, from ARCHFLAGS
     free_threaded: bool = False
 
     @property
@@ -150,11 +153,46 @@ def native() -> Target:
         abi = f"{impl}{version}{'t' if free else ''}{'d' if v.get('Py_DEBUG') else ''}"
     platform = re.sub(r"[-.]", "_", sysconfig.get_platform()).lower()
     include = sysconfig.get_paths().get("include")
-    return Target(
+    t = Target(
         cross=False, os=host_os(), implementation=impl, version=version, abi=abi,
         platform=platform, soabi=soabi, ext_suffix=v.get("EXT_SUFFIX") or ".so",
         include_dir=Path(include) if include else None, prefix=Path(sys.base_prefix),
         executable=Path(sys.executable), free_threaded=free)
+    return apply_environment(t, os.environ)
+
+
+def apply_environment(t: Target, env: Mapping[str, str]) -> Target:
+    """The variables cibuildwheel and other tools use to retarget a build on the same OS."""
+    host = env.get("_PYTHON_HOST_PLATFORM")
+    if host:
+        t = replace(t, platform=re.sub(r"[-.]", "_", host).lower())
+    flags = env.get("ARCHFLAGS", "")
+    if t.os == "mac" and flags:
+        archs = sorted(set(re.findall(r"-arch\s+(\S+)", flags)))
+        if archs:
+            arch = "universal2" if archs == ["arm64", "x86_64"] else archs[-1]
+            m = re.match(r"macosx_(\d+)_(\d+)_", t.platform)
+            major, minor = (int(m.group(1)), int(m.group(2))) if m else (11, 0)
+            if arch in ("arm64", "universal2") and major < 11:
+                major, minor = 11, 0  # the first macOS that runs on arm64
+            t = replace(t, platform=f"macosx_{major}_{minor}_{arch}",
+                        osx_architectures=";".join(archs))
+    extra = env.get("DIST_EXTRA_CONFIG")
+    if t.os == "windows" and extra:
+        import configparser
+
+        parser = configparser.ConfigParser()
+        parser.read(extra, encoding="utf-8")
+        plat = parser.get("build_ext", "plat_name", fallback=None)
+        if plat:
+            platform = plat.replace("-", "_").lower()
+            t = replace(t, platform=platform, generator_platform={
+                "win_arm64": "ARM64", "win_amd64": "x64", "win32": "Win32"}.get(platform))
+        lib_dirs = parser.get("build_ext", "library_dirs", fallback="")
+        for d in (x for x in re.split(r"[;,]", lib_dirs) if x.strip()):
+            lib = Path(d.strip()) / f"python{t.version}.lib"
+            t = replace(t, library=lib, sabi_library=Path(d.strip()) / "python3.lib")
+    return t
 
 
 def ext_suffix_for(os_name: str, soabi: str | None, python_tag: str, platform: str) -> str:
