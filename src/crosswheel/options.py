@@ -40,6 +40,8 @@ class Option:
             return self.default_doc
         if self.default is None:
             return "none"
+        if isinstance(self.default, bool):
+            return "true" if self.default else "false"
         return repr(self.default).replace("'", '"')
 
 
@@ -62,8 +64,8 @@ MODULE = Section(
     (
         Option("name", "str", "Import name in Python.",
                default_doc="the project name, normalised, with '-' replaced by '_'"),
-        Option("directory", "path", "Folder holding the module: <dir>/<name>/, <dir>/src/<name>/, "
-               "<dir>/<name>.py or <dir>/src/<name>.py.", default="."),
+        Option("directory", "path", "Folder holding the module: it is looked for as `<dir>/<name>/`, "
+               "`<dir>/src/<name>/`, `<dir>/<name>.py` or `<dir>/src/<name>.py`.", default="."),
         Option("namespace", "bool", "The module is a PEP 420 namespace package.", default=False),
         Option("generated", "str", "CMake generates the whole module: no source lookup and no "
                "dynamic metadata.", choices=("module", "package")),

@@ -1,0 +1,24 @@
+"""Regenerate README.md's configuration reference from src/crosswheel/options.py."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from crosswheel.options import reference_markdown  # noqa: E402
+
+START, END = "<!-- reference:start -->", "<!-- reference:end -->"
+
+
+def updated(text: str) -> str:
+    body = f"{START}\n{reference_markdown()}\n{END}"
+    return re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: body, text, flags=re.S)
+
+
+if __name__ == "__main__":
+    readme = ROOT / "README.md"
+    readme.write_text(updated(readme.read_text(encoding="utf-8")), encoding="utf-8")
