@@ -298,8 +298,10 @@ class _Validator:
             else:
                 _unknown(k, ["value", "append", "prepend", "remove", "type", "strict",
                              "=", "+", "-"], f"{self.source}: {self.prefix}{key}")
-        if "=" in spec:
-            spec["value"] = spec.pop("=")
+        # _apply_cmake_option reads the long names.
+        for short, long in (("=", "value"), ("+", "append"), ("-", "remove")):
+            if short in spec:
+                spec[long] = spec.pop(short)
         return spec
 
 
