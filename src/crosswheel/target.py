@@ -129,7 +129,9 @@ class Target:
             return False
         major, minor = self.version_tuple
         wanted = wheel.abi3_minimum_cpython_version
-        return major * 100 + minor >= (wanted if wanted >= 100 else wanted * 10)
+        # 32 means 3.2 and 312 means 3.12.
+        least = divmod(wanted, 100) if wanted >= 100 else divmod(wanted, 10)
+        return (major, minor) >= least
 
     def _guess_platform(self) -> str:
         if self.cross:
