@@ -220,7 +220,7 @@ class _Validator:
                 out[k] = v if v is CLEAR else self.value(section.by_name[k], v, path)
             elif k in section.overrides:
                 out[k] = self.section(O.SECTIONS[k], v, path)
-            elif section is O.CMAKE and k.isdigit():
+            elif section is O.CMAKE and k.isascii() and k.isdigit():  # not '²'
                 out[k] = self.section(O.CMAKE, v, path)
             else:
                 valid = list(section.by_name) + list(section.overrides)
@@ -396,6 +396,8 @@ def host_os() -> str:
 
 def _tool_table(pyproject: dict[str, Any], path: Path) -> tuple[str | None, dict[str, Any]]:
     tool = pyproject.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: tool: expected a table, found {_type_name(tool)}")
     present = [n for n in NAMES if n in tool]
     if len(present) == 2:
         raise ConfigError(f"{path}: both [tool.crosswheel] and [tool.py-build-cmake] are present; "
