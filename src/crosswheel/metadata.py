@@ -184,6 +184,14 @@ def load(cfg: Config) -> Project:
     project = _dynamic(cfg.pyproject["project"], module, where)
     pyproject = {**cfg.pyproject, "project": project}
     classic_license = isinstance(project.get("license"), dict)
+    if isinstance(project.get("license"), str):
+        # pyproject-metadata passes the expression through unchecked; PyPI would refuse it.
+        from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+
+        try:
+            canonicalize_license_expression(project["license"])
+        except InvalidLicenseExpression as e:
+            raise ConfigError(f"{where}: project.license: {e}") from None
     try:
         meta = StandardMetadata.from_pyproject(
             pyproject, project_dir=cfg.project_dir,
