@@ -1,0 +1,217 @@
+"""Cross builds to aarch64 and armv7, proven by importing the wheels under qemu.
+
+Needs tools/cross/setup.sh (cross compilers, qemu-user-static, sysroots). A missing tool makes
+these tests fail, not skip: CI installs them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import crossutil  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+
+
+def copy_example(name: str, dest: Path) -> Path:
+    out = dest / name
+    shutil.copytree(EXAMPLES / name, out,
+                    ignore=shutil.ignore_patterns(".py-build-cmake_cache", "dist", "__pycache__"))
+    return out
+
+
+def build(project: Path, *settings: str, env: dict[str, str] | None = None,
+          expect_fail: bool = False) -> tuple[Path | None, str]:
+    out = project / "dist"
+    cmd = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(out)]
+    cmd += [f"-C{s}" for s in settings]
+    proc = subprocess.run(cmd + [str(project)], capture_output=True, text=True, cwd=project,
+                          env=env, check=False)
+    log = proc.stdout + proc.stderr
+    if expect_fail:
+        assert proc.returncode != 0, log
+        return None, log
+    assert proc.returncode == 0, log
+    wheels = sorted(out.glob("*.whl"))
+    assert len(wheels) == 1, wheels
+    return wheels[0], log
+
+
+def unpack(wheel: Path, dest: Path) -> Path:
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(dest)
+    return dest
+
+
+def binaries(root: Path) -> dict[str, str]:
+    """ELF machine of every ELF file under root, by path relative to root."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.read_bytes()[:4] == b"\x7fELF":
+            out[p.relative_to(root).as_posix()] = crossutil.elf_machine(p)
+    return out
+
+
+def wheel_tags(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as zf:
+        name = next(n for n in zf.namelist() if n.endswith(".dist-info/WHEEL"))
+        return [line.split(": ", 1)[1] for line in zf.read(name).decode().splitlines()
+                if line.startswith("Tag: ")]
+
+
+def triple_cross_file(project: Path, arch: str, name: str = "crosswheel.cross.toml") -> Path:
+    f = project / name
+    f.write_text(f'triple = "{crossutil.target(arch).triple}"\n'
+                 f'sysroot = "{crossutil.sysroot(arch)}"\n')
+    return f
+
+
+def toolchain_cross_file(project: Path, arch: str) -> Path:
+    """The classic form: tags and hints written by hand, a toolchain file from tools/cross."""
+    t = crossutil.target(arch)
+    root = crossutil.sysroot(arch)
+    f = project / f"{arch}.cross.toml"
+    f.write_text(
+        'implementation = "cp"\nversion = "311"\nabi = "cp311"\n'
+        f'arch = "{t.platform_tag}"\n'
+        f'toolchain_file = "{crossutil.toolchain_file(arch)}"\n'
+        f'include_dir = "{root}/usr/include/python3.11"\n'
+        f'soabi = "{t.soabi}"\n'
+        "[cmake.options]\n"
+        f'CROSSWHEEL_SYSROOT = "{root}"\n')
+    return f
+
+
+def check_target_wheel(wheel: Path, arch: str, tmp: Path, expected_ext: int = 1) -> Path:
+    t = crossutil.target(arch)
+    assert wheel.name.endswith(f"-cp311-cp311-{t.platform_tag}.whl"), wheel.name
+    assert wheel_tags(wheel) == [f"cp311-cp311-{t.platform_tag}"]
+    root = unpack(wheel, tmp / "unpacked")
+    elf = binaries(root)
+    want = {"aarch64": "aarch64", "armhf": "arm"}[arch]
+    assert elf and set(elf.values()) == {want}, elf
+    exts = [p for p in elf if p.endswith(".so")]
+    assert len(exts) == expected_ext, exts
+    assert all(p.endswith(f".{t.soabi}.so") for p in exts), exts
+    return root
+
+
+@pytest.mark.parametrize("arch", ["aarch64", "armhf"])
+def test_c_api_with_a_hand_written_toolchain_file(tmp_path: Path, arch: str) -> None:
+    project = copy_example("c-api", tmp_path)
+    cross = toolchain_cross_file(project, arch)
+    wheel, _ = build(project, f"cross={cross}")
+    root = check_target_wheel(wheel, arch, tmp_path)
+    expected = {"aarch64": "aarch64", "armhf": "arm"}[arch]
+    out = crossutil.run_target_python(
+        arch, "import c_api_example as m; print(m.add(2, 3), m.platform())", [root])
+    assert out.stdout.split() == ["5", expected]
+
+
+@pytest.mark.parametrize("arch", ["aarch64", "armhf"])
+def test_c_api_with_triple_and_sysroot_picked_up_beside_pyproject(tmp_path: Path,
+                                                                    arch: str) -> None:
+    project = copy_example("c-api", tmp_path)
+    triple_cross_file(project, arch)  # crosswheel.cross.toml: found without -C cross
+    wheel, log = build(project)
+    root = check_target_wheel(wheel, arch, tmp_path)
+    # The generated toolchain file runs target binaries through qemu.
+    tc = next((project / ".py-build-cmake_cache").glob("*/crosswheel-toolchain.cmake")).read_text()
+    assert "CMAKE_CROSSCOMPILING_EMULATOR" in tc and crossutil.target(arch).qemu in tc
+    out = crossutil.run_target_python(arch, "import c_api_example as m; print(m.add(40, 2))",
+                                      [root])
+    assert out.stdout.strip() == "42"
+
+
+def test_pybind11_cross_builds_unchanged(tmp_path: Path) -> None:
+    project = copy_example("pybind11-project", tmp_path)
+    triple_cross_file(project, "aarch64")
+    wheel, _ = build(project)
+    root = check_target_wheel(wheel, "aarch64", tmp_path)
+    code = ("import pybind11_example as m\n"
+            "c = m.Counter(10); c.increment(); c.increment(5)\n"
+            "print(m.add(2, 3), m.mul(1.5, 4), c.value, repr(c))")
+    out = crossutil.run_target_python("aarch64", code, [root])
+    assert out.stdout.strip() == "5 6.0 16 Counter(16)"
+
+
+def test_nanobind_cross_builds_unchanged(tmp_path: Path) -> None:
+    project = copy_example("nanobind-project", tmp_path)
+    triple_cross_file(project, "aarch64")
+    wheel, _ = build(project)
+    root = check_target_wheel(wheel, "aarch64", tmp_path)
+    out = crossutil.run_target_python("aarch64", "import nanobind_example as m; print(m.add(40, 2))",
+                                      [root])
+    assert out.stdout.strip() == "42"
+
+
+def test_copy_from_native_build_runs_a_native_generator_and_copies_native_stubs(
+        tmp_path: Path) -> None:
+    project = copy_example("copy-native", tmp_path)
+    cross = triple_cross_file(project, "aarch64", "native-then-cross.toml")
+    with cross.open("a") as f:
+        f.write('copy_from_native_build = ["copy_native_example/*.pyi"]\n')
+    wheel, log = build(project, f"cross={cross}")
+    assert "copied copy_native_example/_core.pyi from the native build" in log
+    with zipfile.ZipFile(wheel) as zf:
+        names = sorted(n for n in zf.namelist() if ".dist-info/" not in n)
+        stub = zf.read("copy_native_example/_core.pyi").decode()
+    assert names == ["copy_native_example/__init__.py",
+                     "copy_native_example/_core.cpython-311-aarch64-linux-gnu.so",
+                     "copy_native_example/_core.pyi"]
+    assert "def square" in stub
+    root = check_target_wheel(wheel, "aarch64", tmp_path)
+    code = ("import copy_native_example as m\n"
+            "assert m.squares() == tuple(i * i for i in range(16))\n"
+            "print(m.square(12), m.generated_on(), m.platform())")
+    out = crossutil.run_target_python("aarch64", code, [root])
+    assert out.stdout.split() == ["144", "x86_64", "aarch64"]
+    # The native half was installed where PY_BUILD_CMAKE_NATIVE_INSTALL_DIR pointed.
+    native = project / ".py-build-cmake_cache/cp311-cp311-linux_x86_64/crosswheel-native-install"
+    assert crossutil.elf_machine(native / "bin/gen") == "x86_64"
+
+
+def test_copy_from_native_build_refuses_native_binaries(tmp_path: Path) -> None:
+    project = copy_example("copy-native", tmp_path)
+    cross = triple_cross_file(project, "aarch64", "bad.toml")
+    with cross.open("a") as f:
+        f.write('copy_from_native_build = ["bin/*"]\n')
+    wheel, log = build(project, f"cross={cross}", expect_fail=True)
+    assert "bin/gen is an ELF binary for x86_64" in log
+    assert "Traceback" not in log
+    assert not list((project / "dist").glob("*")) if (project / "dist").exists() else True
+
+
+def test_copy_from_native_build_pattern_matching_nothing_is_reported(tmp_path: Path) -> None:
+    project = copy_example("copy-native", tmp_path)
+    cross = triple_cross_file(project, "aarch64", "bad.toml")
+    with cross.open("a") as f:
+        f.write('copy_from_native_build = ["nothing/*.pyi"]\n')
+    _, log = build(project, f"cross={cross}", expect_fail=True)
+    assert "pattern 'nothing/*.pyi' matched nothing" in log
+
+
+def test_binary_of_the_wrong_machine_fails_the_build(tmp_path: Path) -> None:
+    """Tags say aarch64 but no toolchain: the x86_64 module must not be packaged."""
+    project = copy_example("c-api", tmp_path)
+    (project / "liar.toml").write_text('arch = "linux_aarch64"\n')
+    _, log = build(project, f"cross={project / 'liar.toml'}", expect_fail=True)
+    assert "an ELF binary for x86_64, but the wheel is tagged linux_aarch64" in log
+    assert "Traceback" not in log
+    dist = project / "dist"
+    assert not dist.exists() or not any(dist.iterdir())
+
+
+def test_platform_tag_guess_is_refused_when_crossing(tmp_path: Path) -> None:
+    project = copy_example("c-api", tmp_path)
+    triple_cross_file(project, "aarch64")
+    _, log = build(project, "override=wheel.platform_tag=guess", expect_fail=True)
+    assert "'guess' is not supported when cross-compiling" in log
