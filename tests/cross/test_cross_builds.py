@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import crossutil  # noqa: E402
+import crossutil
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -33,7 +33,7 @@ def build(project: Path, *settings: str, env: dict[str, str] | None = None,
     out = project / "dist"
     cmd = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(out)]
     cmd += [f"-C{s}" for s in settings]
-    proc = subprocess.run(cmd + [str(project)], capture_output=True, text=True, cwd=project,
+    proc = subprocess.run([*cmd, str(project)], capture_output=True, text=True, cwd=project,
                           env=env, check=False)
     log = proc.stdout + proc.stderr
     if expect_fail:
@@ -121,7 +121,7 @@ def test_c_api_with_triple_and_sysroot_picked_up_beside_pyproject(tmp_path: Path
                                                                     arch: str) -> None:
     project = copy_example("c-api", tmp_path)
     triple_cross_file(project, arch)  # crosswheel.cross.toml: found without -C cross
-    wheel, log = build(project)
+    wheel, _log = build(project)
     root = check_target_wheel(wheel, arch, tmp_path)
     # The generated toolchain file runs target binaries through qemu.
     tc = next((project / ".py-build-cmake_cache").glob("*/crosswheel-toolchain.cmake")).read_text()
@@ -184,10 +184,11 @@ def test_copy_from_native_build_refuses_native_binaries(tmp_path: Path) -> None:
     cross = triple_cross_file(project, "aarch64", "bad.toml")
     with cross.open("a") as f:
         f.write('copy_from_native_build = ["bin/*"]\n')
-    wheel, log = build(project, f"cross={cross}", expect_fail=True)
+    _wheel, log = build(project, f"cross={cross}", expect_fail=True)
     assert "bin/gen is an ELF binary for x86_64" in log
     assert "Traceback" not in log
-    assert not list((project / "dist").glob("*")) if (project / "dist").exists() else True
+    dist = project / "dist"
+    assert not dist.exists() or not any(dist.iterdir())
 
 
 def test_copy_from_native_build_pattern_matching_nothing_is_reported(tmp_path: Path) -> None:
