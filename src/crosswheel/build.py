@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, cmake, config, elf, metadata, sdist, target, toolchain, wheel
+from . import __version__, cmake, config, elf, metadata, sdist, stubgen, target, toolchain, wheel
 from .cmake import CMakeStep, Runner
 from .config import CMakeConfig, Config, Settings
 from .errors import BuildError
@@ -230,12 +230,13 @@ def make_plan(project_dir: Path, settings: Settings) -> Plan:
     return Plan(cfg, project, t, tags, staging, steps, native_dir, copy_from)
 
 
-def stage_module(plan: Plan) -> None:
-    if plan.staging.exists():
-        shutil.rmtree(plan.staging)
-    plan.staging.mkdir(parents=True)
+def stage_module(plan: Plan, folder: Path) -> None:
+    """A fresh folder holding the module's sources, for CMake to install into."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
     for src, rel in plan.project.module.files():
-        dst = plan.staging / rel
+        dst = folder / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dst)
 
@@ -265,19 +266,38 @@ def copy_from_native(plan: Plan, runner: Runner) -> None:
         files = [f for f in files if f not in hits]
 
 
+def run_stubgen(plan: Plan, runner: Runner) -> None:
+    """Stubs come from importing the module, so from the build machine's own build."""
+    assert plan.cfg.stubgen is not None
+    if not plan.target.cross:
+        importable = plan.staging
+    elif plan.native_install is not None:
+        importable = plan.native_install
+    else:
+        runner.log("stubgen skipped: the cross-compiled module cannot be imported here "
+                   "(set cross.copy_from_native_build to generate stubs from a native build)")
+        return
+    for rel in stubgen.generate(plan.cfg.stubgen, plan.project.module.name, importable,
+                                plan.staging):
+        runner.log(f"stubgen: added {rel}")
+
+
 def build_wheel(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
     plan = make_plan(project_dir, settings)
     runner = Runner(verbose=plan.cfg.verbose)
     try:
-        stage_module(plan)
+        stage_module(plan, plan.staging)
+        if plan.native_install is not None:
+            # The native install is a complete native package: stubgen imports it.
+            stage_module(plan, plan.native_install)
         for step in plan.steps:
-            if step.label.startswith("native") and plan.native_install is not None:
-                shutil.rmtree(plan.native_install, ignore_errors=True)
             runner.configure(step)
             runner.build(step)
             runner.install(step)
         if plan.copy_from_native:
             copy_from_native(plan, runner)
+        if plan.cfg.stubgen is not None:
+            run_stubgen(plan, runner)
         entries = wheel.staged_entries(plan.staging, plan.project)
         if not plan.pure:
             elf.check_entries(entries, plan.target, plan.target.uses_abi3(plan.cfg.wheel))
@@ -315,6 +335,8 @@ def cmake_requirements(project_dir: Path, settings: Settings) -> list[str]:
     """cmake and ninja from PyPI, but only when the machine lacks a suitable one."""
     cfg = config.load(project_dir, settings)
     reqs: list[str] = []
+    if cfg.stubgen is not None:
+        reqs.append("mypy")
     if not cfg.cmake:
         return reqs
     minimum = max((c.minimum_version for c in cfg.cmake), key=cmake._vtuple)

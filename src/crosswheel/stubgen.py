@@ -1,0 +1,55 @@
+"""Typed stubs from mypy's stubgen, run on the staged package (never overwriting shipped .pyi)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .config import StubgenConfig
+from .errors import BuildError
+
+
+def command(cfg: StubgenConfig, module: str, out: Path) -> list[str]:
+    # mypy ships compiled: `python -m mypy.stubgen` cannot run it, calling main() can.
+    run = "import sys; from mypy.stubgen import main; sys.argv[0] = 'stubgen'; main()"
+    cmd = [sys.executable, "-c", run, "-o", str(out)]
+    for p in cfg.packages or []:
+        cmd += ["-p", p]
+    for m in cfg.modules or []:
+        cmd += ["-m", m]
+    cmd += list(cfg.files or [])
+    if not (cfg.packages or cfg.modules or cfg.files):
+        cmd += ["-p", module]
+    return cmd + list(cfg.args)
+
+
+def generate(cfg: StubgenConfig, module: str, importable: Path, staging: Path) -> list[str]:
+    """Run stubgen with `importable` first on sys.path; add the new .pyi files to `staging`.
+
+    Returns the stub paths added, relative to the staging folder.
+    """
+    with tempfile.TemporaryDirectory(prefix="crosswheel-stubs-") as tmp:
+        out = Path(tmp)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (str(importable), os.environ.get("PYTHONPATH", "")) if p)}
+        proc = subprocess.run(command(cfg, module, out), cwd=importable, env=env,
+                              capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            if "No module named mypy" in proc.stderr:
+                raise BuildError("stubgen: mypy is not installed in the build environment "
+                                 "(it is requested only when [stubgen] is configured)")
+            raise BuildError(f"stubgen failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
+        added = []
+        for stub in sorted(out.rglob("*.pyi")):
+            rel = stub.relative_to(out)
+            dst = staging / rel
+            if dst.exists():
+                continue  # the project ships its own: never overwrite it
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(stub, dst)
+            added.append(rel.as_posix())
+        return added
