@@ -1,0 +1,212 @@
+"""Helpers for the cross-compilation tests.
+
+Plain functions (no pytest fixtures) around the sysroots and toolchain files
+made by ``tools/cross/setup.sh``:
+
+* :func:`sysroot` / :func:`toolchain_file` locate them,
+* :func:`elf_machine` tells which CPU a built binary is for,
+* :func:`run_target_python` imports built modules in the target's own
+  python3.11 under user-mode qemu,
+* :func:`target_sysconfig` reads the target's build facts (SOABI, EXT_SUFFIX,
+  ...) without running anything.
+
+Sysroots live in ``$CROSSWHEEL_SYSROOTS/<arch>`` (default
+``<repo>/.cache/sysroots/<arch>``). The toolchain files pick their sysroot from
+``-DCROSSWHEEL_SYSROOT``/``$CROSSWHEEL_SYSROOT`` first; tests should pass
+``-DCROSSWHEEL_SYSROOT=<sysroot(arch)>`` explicitly so both always agree.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SETUP_SCRIPT = REPO_ROOT / "tools" / "cross" / "setup.sh"
+
+# Written last by setup.sh: a sysroot without it is incomplete.
+_STAMP = ".crosswheel-sysroot-stamp"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Static facts about one supported cross target."""
+
+    triple: str  # GNU triple = Debian multiarch dir = compiler prefix
+    qemu: str  # user-mode emulator binary
+    platform_tag: str  # wheel platform tag
+    soabi: str  # CPython 3.11 SOABI (also in target_sysconfig()["SOABI"])
+
+
+TARGETS: dict[str, Target] = {
+    "aarch64": Target(
+        triple="aarch64-linux-gnu",
+        qemu="qemu-aarch64-static",
+        platform_tag="linux_aarch64",
+        soabi="cpython-311-aarch64-linux-gnu",
+    ),
+    "armhf": Target(
+        triple="arm-linux-gnueabihf",
+        qemu="qemu-arm-static",
+        platform_tag="linux_armv7l",
+        soabi="cpython-311-arm-linux-gnueabihf",
+    ),
+}
+
+
+def target(arch: str) -> Target:
+    """Facts for ``arch`` ("aarch64" or "armhf"); ValueError for anything else."""
+    try:
+        return TARGETS[arch]
+    except KeyError:
+        raise ValueError(
+            f"unknown cross arch {arch!r}; expected one of {sorted(TARGETS)}"
+        ) from None
+
+
+def sysroots_dir() -> Path:
+    """Parent folder of all sysroots (honours $CROSSWHEEL_SYSROOTS like setup.sh)."""
+    env = os.environ.get("CROSSWHEEL_SYSROOTS")
+    return Path(env).resolve() if env else REPO_ROOT / ".cache" / "sysroots"
+
+
+def sysroot(arch: str) -> Path:
+    """The Debian 12 sysroot for ``arch``; RuntimeError if it was not set up."""
+    target(arch)
+    root = sysroots_dir() / arch
+    if not (root / _STAMP).is_file() or not (root / "usr/bin/python3.11").is_file():
+        raise RuntimeError(
+            f"no complete {arch} sysroot at {root}; "
+            f"run {SETUP_SCRIPT.relative_to(REPO_ROOT)} {arch} (as root) first"
+        )
+    return root
+
+
+def toolchain_file(arch: str) -> Path:
+    """The CMake toolchain file for ``arch``."""
+    path = REPO_ROOT / "tools" / "cross" / f"{target(arch).triple}.cmake"
+    if not path.is_file():
+        raise RuntimeError(f"missing toolchain file {path}")
+    return path
+
+
+# e_machine values from the ELF spec / <elf.h>, named like `uname -m` would.
+_ELF_MACHINES: dict[int, str] = {
+    2: "sparc",
+    3: "x86",
+    8: "mips",
+    20: "ppc",
+    21: "ppc64",
+    22: "s390",
+    40: "arm",
+    43: "sparcv9",
+    50: "ia64",
+    62: "x86_64",
+    183: "aarch64",
+    243: "riscv",
+    258: "loongarch",
+}
+
+
+def elf_machine(path: str | os.PathLike[str]) -> str:
+    """The CPU an ELF file is built for, from its header's ``e_machine``.
+
+    Returns e.g. "x86_64", "aarch64", "arm" (32-bit Arm, any float ABI),
+    or "em_<number>" for machines not in the table. ValueError if ``path``
+    is not an ELF file.
+    """
+    with open(path, "rb") as f:
+        header = f.read(20)
+    # e_ident: magic(4) class(1) data(1) ...; e_type(2) at 16; e_machine(2) at 18.
+    if len(header) < 20 or header[:4] != b"\x7fELF":
+        raise ValueError(f"{path}: not an ELF file")
+    # EI_DATA: 1 = little-endian, 2 = big-endian; e_machine uses that order.
+    if header[5] not in (1, 2):
+        raise ValueError(f"{path}: bad ELF data encoding {header[5]}")
+    machine = int.from_bytes(header[18:20], "little" if header[5] == 1 else "big")
+    return _ELF_MACHINES.get(machine, f"em_{machine}")
+
+
+class TargetPythonError(subprocess.CalledProcessError):
+    """A failed run of the target interpreter; str() includes its output."""
+
+    def __str__(self) -> str:
+        parts = [f"target python exited with {self.returncode}: {self.cmd}"]
+        if self.stdout:
+            parts.append(f"--- stdout ---\n{self.stdout.rstrip()}")
+        if self.stderr:
+            parts.append(f"--- stderr ---\n{self.stderr.rstrip()}")
+        return "\n".join(parts)
+
+
+def run_target_python(
+    arch: str,
+    code: str,
+    path_entries: Sequence[str | os.PathLike[str]] = (),
+    *,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in the sysroot's python3.11 under ``qemu-<arch>-static``.
+
+    ``path_entries`` go first on sys.path (via PYTHONPATH). Output is captured
+    as text; a non-zero exit raises :class:`TargetPythonError` showing stderr.
+    """
+    root = sysroot(arch)
+    qemu = shutil.which(target(arch).qemu)
+    if qemu is None:
+        raise RuntimeError(
+            f"{target(arch).qemu} not on PATH; run {SETUP_SCRIPT.relative_to(REPO_ROOT)}"
+        )
+    # Host interpreter settings (PYTHONHOME, PYTHONPATH, PYTHONSTARTUP, ...)
+    # must not leak into the target interpreter.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    # Absolute paths: qemu -L looks them up in the sysroot first, then on the
+    # host, so build folders outside the sysroot are found as they are.
+    env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in path_entries)
+    # ~/.local/lib/python3.11/site-packages is the host's (x86_64 wheels).
+    env["PYTHONNOUSERSITE"] = "1"
+    # Keep __pycache__ out of the build/wheel folders under test.
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    cmd = [qemu, "-L", str(root), str(root / "usr/bin/python3.11"), "-c", code]
+    proc = subprocess.run(
+        cmd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if proc.returncode != 0:
+        raise TargetPythonError(proc.returncode, cmd, proc.stdout, proc.stderr)
+    return proc
+
+
+def target_sysconfig(arch: str) -> dict[str, Any]:
+    """``sysconfig.get_config_vars()`` of the target's CPython, read statically.
+
+    Parses ``usr/lib/python3.11/_sysconfigdata__linux_<triple>.py`` and
+    evaluates its ``build_time_vars`` literal with :func:`ast.literal_eval`
+    (never exec: it is foreign code). Paths in it (INCLUDEPY, LIBDIR, ...)
+    are as seen on the target, i.e. relative to :func:`sysroot`.
+    """
+    libdir = sysroot(arch) / "usr" / "lib" / "python3.11"
+    path = libdir / f"_sysconfigdata__linux_{target(arch).triple}.py"
+    if not path.is_file():
+        candidates = sorted(libdir.glob("_sysconfigdata__linux_*.py"))
+        if len(candidates) != 1:
+            raise RuntimeError(f"cannot pick a _sysconfigdata file in {libdir}: {candidates}")
+        path = candidates[0]
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == "build_time_vars"
+        ):
+            data = ast.literal_eval(node.value)
+            if not isinstance(data, dict):
+                break
+            return data
+    raise RuntimeError(f"{path}: no 'build_time_vars = {{...}}' literal")
