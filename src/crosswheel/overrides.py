@@ -24,7 +24,10 @@ class _Clear:
 
 CLEAR: Any = _Clear()
 
-_KEY = re.compile(r'\s*(?:[A-Za-z0-9_\-]+|"[^"]*")(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"]*"))*\s*')
+# A bare key does not end in '-', so that `NAME-=value` is NAME with the operator -= (as in
+# py-build-cmake's grammar).
+_BARE = r'(?:[A-Za-z0-9_\-]*[A-Za-z0-9_]|"[^"]*")'
+_KEY = re.compile(rf'\s*{_BARE}(?:\s*\.\s*{_BARE})*\s*')
 # Longest operators first so that `=+` and `=!` are not read as `=` followed by a value.
 _OPERATORS = ("=!", "=+", "+=", "-=", "=")
 
