@@ -68,3 +68,22 @@ def build_sdist(sdist_directory: str, config_settings: dict[str, Any] | None = N
     from .build import build_sdist as build
 
     return build(Path.cwd(), Path(sdist_directory), _settings(config_settings)).name
+
+
+@_hook
+def get_requires_for_build_editable(config_settings: dict[str, Any] | None = None) -> list[str]:
+    return get_requires_for_build_wheel(config_settings)
+
+
+@_hook
+def prepare_metadata_for_build_editable(metadata_directory: str,
+                                        config_settings: dict[str, Any] | None = None) -> str:
+    return prepare_metadata_for_build_wheel(metadata_directory, config_settings)
+
+
+@_hook
+def build_editable(wheel_directory: str, config_settings: dict[str, Any] | None = None,
+                   metadata_directory: str | None = None) -> str:
+    from .editable import build_editable as build
+
+    return build(Path.cwd(), Path(wheel_directory), _settings(config_settings)).name

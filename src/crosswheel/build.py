@@ -206,15 +206,21 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
     return out
 
 
-def make_plan(project_dir: Path, settings: Settings) -> Plan:
+def make_plan(project_dir: Path, settings: Settings, editable: bool = False) -> Plan:
+    """The plan for a wheel; `editable` installs into the persistent `editable` folder instead."""
     cfg = config.load(project_dir, settings)
     project = metadata.load(cfg)
     t = target.for_config(cfg)
     tags = t.tags(cfg.wheel)
     if not cfg.cmake:
-        return Plan(cfg, project, t, tags, staging=Path(tempfile.mkdtemp(prefix="crosswheel-")))
-    staging = _build_dir(cfg.cmake[0], t) / "crosswheel-staging"
+        staging = (cfg.project_dir / ".py-build-cmake_cache" / t.build_config / "editable"
+                   if editable else Path(tempfile.mkdtemp(prefix="crosswheel-")))
+        return Plan(cfg, project, t, tags, staging=staging)
+    staging = _build_dir(cfg.cmake[0], t) / ("editable" if editable else "crosswheel-staging")
     copy_from = (cfg.cross.copy_from_native_build if cfg.cross else None)
+    if editable and cfg.cross is not None:
+        raise BuildError("an editable install cannot be cross-compiled: the target's modules "
+                         "would not import here")
     if copy_from is None:
         return Plan(cfg, project, t, tags, staging,
                     steps=_steps(cfg, project, t, tags, staging, "target" if t.cross else

@@ -65,7 +65,8 @@ def parse_line(line: str, source: str) -> dict[str, Any]:
         try:
             value = parse_value(raw)
         except Exception as e:
-            raise ConfigError(f"{source}: invalid value at column {col + len(op)} in {line!r}: "
+            at = col + len(op) + len(raw) - len(raw.lstrip())  # where the value starts
+            raise ConfigError(f"{source}: invalid value at column {at} in {line!r}: "
                               f"{e}") from None
         leaf = {"=": value, "+=": {"+": value}, "=+": {"prepend": value}, "-=": {"-": value}}[op]
     tree: Any = leaf
