@@ -288,9 +288,10 @@ def run_stubgen(plan: Plan, runner: Runner) -> None:
         runner.log(f"stubgen: added {rel}")
 
 
-def build_wheel(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
+def build_wheel(project_dir: Path, out_dir: Path, settings: Settings,
+                runner: Runner | None = None) -> Path:
     plan = make_plan(project_dir, settings)
-    runner = Runner(verbose=plan.cfg.verbose)
+    runner = runner or Runner(verbose=plan.cfg.verbose)
     try:
         stage_module(plan, plan.staging)
         if plan.native_install is not None:

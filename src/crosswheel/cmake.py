@@ -127,11 +127,18 @@ def _vtuple(v: str) -> tuple[int, ...]:
 
 
 class Runner:
-    """Runs steps, streaming CMake's output live and timing each step."""
+    """Runs steps and times them.
 
-    def __init__(self, verbose: bool = False, dry_run: bool = False) -> None:
+    By default CMake's output streams live (what a frontend shows its user); `concise` keeps it
+    in a log file in the build folder and prints one line per step, plus the log's tail if the
+    step fails (the CLI's default).
+    """
+
+    def __init__(self, verbose: bool = False, dry_run: bool = False,
+                 concise: bool = False) -> None:
         self.verbose = verbose
         self.dry_run = dry_run
+        self.concise = concise and not verbose
         self.timings: list[tuple[str, float]] = []
 
     def log(self, message: str) -> None:
@@ -144,19 +151,33 @@ class Runner:
         if self.dry_run:
             return
         start = time.perf_counter()
+        log_file = step.build_dir / f"crosswheel-{what}.log"
         try:
-            # CMake's output goes straight to ours: the user sees compiler errors as they happen.
-            rc = subprocess.run(cmd, cwd=step.cwd, env=env, stdout=sys.stderr.fileno()
-                                if _fileno_ok(sys.stderr) else None, check=False).returncode
+            if self.concise:
+                with open(log_file, "w", encoding="utf-8") as log:
+                    rc = subprocess.run(cmd, cwd=step.cwd, env=env, stdout=log,
+                                        stderr=subprocess.STDOUT, check=False).returncode
+            else:
+                # Straight to our stderr: the user sees compiler errors as they happen.
+                out = sys.stderr.fileno() if _fileno_ok(sys.stderr) else None
+                rc = subprocess.run(cmd, cwd=step.cwd, env=env, stdout=out,
+                                    check=False).returncode
         except FileNotFoundError:
             raise BuildError(f"{what} ({step.label}): cannot run {cmd[0]!r}: not found") from None
-        self.timings.append((f"{step.label} {what}", time.perf_counter() - start))
+        seconds = time.perf_counter() - start
+        self.timings.append((f"{step.label} {what}", seconds))
+        if self.concise:
+            self.log(f"{step.label} {what}: {'ok' if rc == 0 else 'FAILED'} ({seconds:.2f} s)")
         if rc != 0:
-            raise BuildError(f"CMake {what} ({step.label}) failed with exit code {rc}.\n"
+            tail = ""
+            if self.concise:
+                lines = log_file.read_text(errors="replace").splitlines()[-40:]
+                tail = "\n".join(lines) + f"\n  full log: {log_file}\n"
+            raise BuildError(f"{tail}CMake {what} ({step.label}) failed with exit code {rc}.\n"
                              f"  command: {' '.join(_quote(c) for c in cmd)}\n"
                              f"  build folder: {step.build_dir}")
 
-    def configure(self, step: CMakeStep) -> None:
+    def configure(self, step: CMakeStep, force: bool = False) -> None:
         step.build_dir.mkdir(parents=True, exist_ok=True)
         self._forget_foreign_cache(step)
         text = step.preload_text()
@@ -166,7 +187,8 @@ class Runner:
         ).encode()).hexdigest()
         stamp = step.build_dir / _CACHE_STAMP
         cache = step.build_dir / "CMakeCache.txt"
-        if cache.is_file() and stamp.is_file() and stamp.read_text() == key and not self.dry_run:
+        if (cache.is_file() and stamp.is_file() and stamp.read_text() == key and not force
+                and not self.dry_run):
             # Same inputs as last time: `cmake --build` re-runs configure itself if a
             # CMakeLists.txt changed, so an explicit configure would only cost time.
             self.log(f"{step.label}: configuration unchanged, reusing {step.build_dir}")

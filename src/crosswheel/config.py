@@ -147,6 +147,7 @@ class Config:
     cross: CrossConfig | None
     verbose: bool = False
     sources: list[str] = field(default_factory=list)
+    provenance: dict[str, list[str]] = field(default_factory=dict)  # "cmake.args" -> sources
 
 
 @dataclass(frozen=True)
@@ -355,18 +356,42 @@ def _apply_cmake_option(current: dict[str, Any] | None, spec: dict[str, Any], wh
     return cur
 
 
+def _record(prov: dict[str, list[str]], key: str, opt: O.Option, v: Any, had: bool,
+            where: str) -> None:
+    """Remember who set a value: the last source when it replaces, all when they combine."""
+    if v is CLEAR:
+        prov[key] = [f"cleared by {where}"]
+    elif opt.kind == "cmake-options":
+        for name, spec in v.items():
+            edits = spec is not CLEAR and any(spec.get(x) for x in ("append", "prepend", "remove"))
+            prov[f"{key}.{name}"] = [*prov.get(f"{key}.{name}", []), where] if edits else [where]
+    elif (opt.kind == "dict" or isinstance(v, dict)
+          or (opt.kind == "list+" and had)):
+        prov[key] = [*prov.get(key, []), where]
+    else:
+        prov[key] = [where]
+
+
 def merge_section(base: dict[str, Any], frag: dict[str, Any], section: O.Section,
-                  where: str) -> dict[str, Any]:
-    """Apply one validated fragment to a section's current values."""
+                  where: str, prov: dict[str, list[str]] | None = None,
+                  path: str = "") -> dict[str, Any]:
+    """Apply one validated fragment to a section's current values.
+
+    `prov`, when given, collects which sources set each key (for `crosswheel config show`).
+    """
     out = dict(base)
+    path = path or section.name
     for k, v in frag.items():
+        key = f"{path}.{k}"
+        if prov is not None and section.by_name.get(k) is not None:
+            _record(prov, key, section.by_name[k], v, k in base, where)
         if v is CLEAR:
             out.pop(k, None)
             continue
         opt = section.by_name.get(k)
         if opt is None:  # a nested section: cmake.N, or an OS/cross override section
             sub = O.CMAKE if k.isdigit() else O.SECTIONS[k]
-            out[k] = merge_section(out.get(k, {}), v, sub, where)
+            out[k] = merge_section(out.get(k, {}), v, sub, where, prov, key)
         elif opt.kind in ("list", "list+"):
             if k not in out and isinstance(v, dict):
                 out[k] = _apply_list(copy.copy(opt.default), v, False)
@@ -474,10 +499,11 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
     layers = [_Layer(src, base), *locals_, *crosses, *overrides]
 
     # The cross keys decide which OS section applies, so they are settled first.
+    provenance: dict[str, list[str]] = {}
     cross_keys: dict[str, Any] = {}
     for layer in layers if with_cross else []:
         keys = {k: v for k, v in layer.tree.get("cross", {}).items() if k not in O.OVERRIDABLE}
-        cross_keys = merge_section(cross_keys, keys, O.CROSS, layer.source)
+        cross_keys = merge_section(cross_keys, keys, O.CROSS, layer.source, provenance)
     crossing = bool(cross_keys)
     os_name = cross_keys.get("os") or host_os()
 
@@ -502,15 +528,18 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
 
     merged: dict[str, dict[str, Any]] = {}
     for name, frag, source in patches:
-        merged[name] = merge_section(merged.get(name, {}), frag, O.SECTIONS[name], source)
+        merged[name] = merge_section(merged.get(name, {}), frag, O.SECTIONS[name], source,
+                                     provenance)
 
     cross = None
     if crossing:
         values: dict[str, Any] = {k: (Path(v) if O.CROSS.by_name[k].kind == "path" else v)
                                   for k, v in cross_keys.items()}
         cross = CrossConfig(**values)
-    return _finalize(project_dir, pyproject, table_name, merged, cross, settings.verbose,
-                     [layer.source for layer in layers])
+    cfg = _finalize(project_dir, pyproject, table_name, merged, cross, settings.verbose,
+                    [layer.source for layer in layers])
+    cfg.provenance.update(provenance)
+    return cfg
 
 
 def _defaults(section: O.Section, values: dict[str, Any], project_dir: Path) -> dict[str, Any]:
