@@ -177,12 +177,17 @@ def _dynamic(project: dict[str, Any], module: Module, where: str) -> dict[str, A
 
 
 def load(cfg: Config) -> Project:
+    module = find_module(cfg.module, cfg.project_dir)
+    return from_pyproject(cfg.pyproject, cfg.project_dir, module)
+
+
+def from_pyproject(pyproject: dict[str, Any], project_dir: Path, module: Module) -> Project:
+    """Validated PEP 621 metadata, with dynamic version/description read from `module`."""
     from pyproject_metadata import StandardMetadata
 
-    where = str(cfg.project_dir / "pyproject.toml")
-    module = find_module(cfg.module, cfg.project_dir)
-    project = _dynamic(cfg.pyproject["project"], module, where)
-    pyproject = {**cfg.pyproject, "project": project}
+    where = str(project_dir / "pyproject.toml")
+    project = _dynamic(pyproject["project"], module, where)
+    pyproject = {**pyproject, "project": project}
     classic_license = isinstance(project.get("license"), dict)
     if isinstance(project.get("license"), str):
         # pyproject-metadata passes the expression through unchecked; PyPI would refuse it.
@@ -194,14 +199,14 @@ def load(cfg: Config) -> Project:
             raise ConfigError(f"{where}: project.license: {e}") from None
     try:
         meta = StandardMetadata.from_pyproject(
-            pyproject, project_dir=cfg.project_dir,
+            pyproject, project_dir=project_dir,
             metadata_version=None if classic_license else "2.4")
         message = meta.as_rfc822()
     except Exception as e:  # ConfigurationError or ExceptionGroup of them
         errors = getattr(e, "exceptions", [e])
         raise ConfigError(f"{where}: invalid [project] table: "
                           + "; ".join(str(x) for x in errors)) from None
-    license_files = [_rel(cfg.project_dir / p, cfg.project_dir) for p in meta.license_files or []]
+    license_files = [_rel(project_dir / p, project_dir) for p in meta.license_files or []]
     if meta.license_files is None and classic_license and "file" in project["license"]:
         license_files = [str(project["license"]["file"])]
     readme = project.get("readme")

@@ -187,6 +187,21 @@ CROSS = Section(
     overrides=("editable", "sdist", "cmake", "wheel"),
 )
 
+COMPONENT = Section(
+    "component",
+    "For `build-backend = \"crosswheel.component\"`: a second distribution made from some "
+    "install components of the main project's build folder (e.g. a -dev or -debug package). "
+    "The main project is named by the top-level key `main_project` (default \"..\").",
+    (
+        Option("install_components", "list", "Components to install (required)."),
+        Option("install_only", "bool", "Do not build first, only install.", default=False),
+        Option("build_presets", "list", "Build presets, one build step each."),
+        Option("build_args", "list+", "Extra arguments of the build step.", default=[]),
+        Option("build_tool_args", "list+", "Arguments for the build tool.", default=[]),
+        Option("install_args", "list+", "Extra arguments of the install step.", default=[]),
+    ),
+)
+
 OS_DOC = {"linux": "Linux", "windows": "Windows", "mac": "macOS"}
 OS_SECTIONS = {
     name: Section(name, f"Overrides on {label}.", (), overrides=("editable", "sdist", "cmake", "wheel"))
@@ -204,7 +219,7 @@ OVERRIDABLE = ("module", "editable", "sdist", "cmake", "wheel", "stubgen")
 def reference_markdown() -> str:
     """The configuration reference as Markdown, for README and `crosswheel config reference`."""
     out = ["Tables live under `[tool.crosswheel]` (or `[tool.py-build-cmake]`).", ""]
-    for section in SECTIONS.values():
+    for section in [*SECTIONS.values(), COMPONENT]:
         out += [f"### `{section.name}`", "", section.doc, ""]
         if section.overrides:
             keys = ", ".join(f"`{section.name}.{o}`" for o in section.overrides)

@@ -1,0 +1,106 @@
+"""`build-backend = "crosswheel.component"`: a wheel of some install components of another project.
+
+A `-dev` package with headers and CMake config files, or a `-debug` package with debug symbols,
+comes from the main project's existing build folder: no configure, no sdist, no editable install.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from . import options as O
+from .backend import _hook, _settings
+from .errors import ConfigError
+
+_ROOT = O.Section("", "", (O.Option("main_project", "path", "Folder of the main project.",
+                                    default=".."),), overrides=("component",))
+
+
+def _load(project_dir: Path) -> tuple[dict[str, Any], dict[str, Any], Path]:
+    from . import config as C
+    from .toml import read_toml
+
+    path = project_dir / "pyproject.toml"
+    pyproject = read_toml(path)
+    name, table = C._tool_table(pyproject, path)
+    src = f"{path} [tool.{name}]"
+    validator = C._Validator(src, project_dir, f"tool.{name}.")
+    if not isinstance(table, dict):
+        validator.fail("", "a table", table)
+    values: dict[str, Any] = {}
+    for k, v in table.items():
+        if k == "main_project":
+            values[k] = validator.value(_ROOT.by_name[k], v, k)
+        elif k == "component":
+            values[k] = validator.section(O.COMPONENT, v, k)
+        else:
+            C._unknown(k, ["main_project", "component"], src)
+    comp = {o.name: values.get("component", {}).get(o.name, o.default) for o in O.COMPONENT.options}
+    if not comp["install_components"]:
+        raise ConfigError(f"{src}: component.install_components is required (the components of "
+                          "the main project this package holds)")
+    main = Path(values.get("main_project", str(project_dir / "..")))
+    if not (main / "pyproject.toml").is_file():
+        raise ConfigError(f"{src}: main_project: no pyproject.toml in {main}")
+    return pyproject, comp, main.resolve()
+
+
+def _build(project_dir: Path, out_dir: Path, config_settings: dict[str, Any] | None) -> Path:
+    from . import build, metadata, wheel
+    from .cmake import Runner
+
+    pyproject, comp, main_dir = _load(project_dir)
+    project = metadata.from_pyproject(pyproject, project_dir,
+                                      metadata.Module(str(pyproject["project"].get("name")),
+                                                      None, None))
+    plan = build.make_plan(main_dir, _settings(config_settings))
+    if not plan.steps:
+        raise ConfigError(f"{main_dir / 'pyproject.toml'}: the main project has no CMake build "
+                          "to take components from")
+    runner = Runner(verbose=plan.cfg.verbose)
+    with tempfile.TemporaryDirectory(prefix="crosswheel-component-") as tmp:
+        staging = Path(tmp)
+        for step in plan.steps:
+            if not (step.build_dir / "CMakeCache.txt").is_file():
+                raise ConfigError(f"{step.build_dir}: the main project has not been built here "
+                                  f"yet; build {main_dir} first")
+            step = replace(step, install_prefix=staging, components=comp["install_components"],
+                           build_presets=comp["build_presets"] or step.build_presets,
+                           build_args=step.build_args + comp["build_args"],
+                           build_tool_args=step.build_tool_args + comp["build_tool_args"],
+                           install_args=step.install_args + comp["install_args"])
+            if not comp["install_only"]:
+                runner.build(step)
+            runner.install(step)
+        entries = wheel.staged_entries(staging, project)
+        return wheel.write(out_dir, project, plan.tags, plan.pure, entries, project_dir)
+
+
+@_hook
+def get_requires_for_build_wheel(config_settings: dict[str, Any] | None = None) -> list[str]:
+    return []
+
+
+@_hook
+def prepare_metadata_for_build_wheel(metadata_directory: str,
+                                     config_settings: dict[str, Any] | None = None) -> str:
+    from . import metadata
+
+    project_dir = Path.cwd()
+    pyproject, _, _ = _load(project_dir)
+    project = metadata.from_pyproject(pyproject, project_dir, metadata.Module("", None, None))
+    info = Path(metadata_directory) / project.dist_info
+    info.mkdir(parents=True, exist_ok=True)
+    (info / "METADATA").write_bytes(project.metadata)
+    return project.dist_info
+
+
+@_hook
+def build_wheel(wheel_directory: str, config_settings: dict[str, Any] | None = None,
+                metadata_directory: str | None = None) -> str:
+    return _build(Path.cwd(), Path(wheel_directory), config_settings).name
+
+
