@@ -155,6 +155,20 @@ def _site_dirs() -> list[Path]:
     return seen
 
 
+def compiler_launcher(setting: str | None) -> str | None:
+    """The launcher program for cmake.compiler_launcher; 'auto' picks ccache or sccache."""
+    if not setting:
+        return None
+    names = ("ccache", "sccache") if setting == "auto" else (setting,)
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    if setting == "auto":
+        return None  # nothing to speed up with: build as usual
+    raise BuildError(f"cmake.compiler_launcher: {setting!r} is not on PATH")
+
+
 def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix: Path,
            label: str, extra_defines: list[str]) -> list[CMakeStep]:
     build_python = target.native()
@@ -166,6 +180,10 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
         defines = [opt.define(name) for name, opt in sorted(c.options.items())]
         if c.build_type:
             defines.insert(0, f"CMAKE_BUILD_TYPE:STRING={c.build_type}")
+        launcher = compiler_launcher(c.compiler_launcher)
+        if launcher:
+            defines += [f"CMAKE_{lang}_COMPILER_LAUNCHER:FILEPATH={launcher}"
+                        for lang in ("C", "CXX", "CUDA")]
         files = {}
         toolchain_file = t.toolchain_file
         if toolchain_file is None and t.triple:

@@ -80,6 +80,7 @@ class CMakeConfig:
     install_args: list[str]
     install_components: list[str]
     env: dict[str, str]
+    compiler_launcher: str | None = None
 
 
 @dataclass(frozen=True)

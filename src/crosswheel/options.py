@@ -125,6 +125,9 @@ CMAKE = Section(
                "is the default component.", default=[""]),
         Option("env", "dict", "Environment of the CMake steps; ${VAR} expands, $$ is a literal $.",
                default={}),
+        Option("compiler_launcher", "str", "Compiler cache or distributed compiler for C, C++ "
+               "and CUDA (CMAKE_<LANG>_COMPILER_LAUNCHER), e.g. 'ccache', 'sccache', or 'auto' "
+               "for whichever of them is on PATH.", example='compiler_launcher = "auto"'),
     ),
 )
 
