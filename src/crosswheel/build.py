@@ -6,12 +6,14 @@ A Plan is plain data: the project, the target and the CMake steps to run. A cros
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 import shutil
 import sys
 import sysconfig
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from . import __version__, cmake, config, elf, metadata, sdist, stubgen, target,
 from .cmake import CMakeStep, Runner
 from .config import CMakeConfig, Config, Settings
 from .errors import BuildError
+from .lock import build_folder_lock
 from .metadata import Project
 from .target import Tags, Target
 
@@ -306,10 +309,24 @@ def run_stubgen(plan: Plan, runner: Runner) -> None:
         runner.log(f"stubgen: added {rel}")
 
 
+@contextlib.contextmanager
+def locked(plan: Plan, runner: Runner) -> Iterator[None]:
+    """Lock every build folder the plan uses (sorted, so two plans cannot deadlock)."""
+    with contextlib.ExitStack() as stack:
+        for folder in sorted({s.build_dir for s in plan.steps}):
+            stack.enter_context(build_folder_lock(folder, runner.log))
+        yield
+
+
 def build_wheel(project_dir: Path, out_dir: Path, settings: Settings,
                 runner: Runner | None = None) -> Path:
     plan = make_plan(project_dir, settings)
     runner = runner or Runner(verbose=plan.cfg.verbose)
+    with locked(plan, runner):
+        return _build_wheel(plan, out_dir, runner)
+
+
+def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
     try:
         stage_module(plan, plan.staging)
         if plan.native_install is not None:

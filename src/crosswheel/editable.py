@@ -15,7 +15,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .build import make_plan
+from .build import Plan, locked, make_plan
 from .cmake import Runner
 from .config import Settings
 from .wheel import Entry, staged_entries, write
@@ -101,10 +101,15 @@ def _mirror(src_files: list[tuple[Path, str]], folder: Path) -> None:
 
 def build_editable(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
     plan = make_plan(project_dir, settings, editable=True)
+    runner = Runner(verbose=plan.cfg.verbose)
+    with locked(plan, runner):
+        return _build(plan, out_dir, runner)
+
+
+def _build(plan: Plan, out_dir: Path, runner: Runner) -> Path:
     cfg, project = plan.cfg, plan.project
     mode = cfg.editable.mode
     module = project.module
-    runner = Runner(verbose=cfg.verbose)
     # CMake installs into a folder of its own; sources are linked in afterwards, so an install
     # never writes through a link into the source tree.
     if plan.staging.exists():
