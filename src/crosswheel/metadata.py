@@ -91,7 +91,12 @@ def find_module(cfg: ModuleConfig, project_dir: Path) -> Module:
         raise ConfigError(f"module {cfg.name!r} found twice: "
                           f"{' and '.join(_rel(p, project_dir) for p, _ in found)}; "
                           "set module.directory to say which one")
-    return Module(cfg.name, found[0][0], found[0][1])
+    source, base = found[0]
+    if cfg.namespace and (source / "__init__.py").is_file():
+        raise ConfigError(f"module {cfg.name!r}: module.namespace is true, but "
+                          f"{_rel(source / '__init__.py', project_dir)} exists. Namespace "
+                          "packages should not contain __init__.py")
+    return Module(cfg.name, source, base)
 
 
 def _rel(p: Path, base: Path) -> str:
