@@ -246,7 +246,7 @@ class _Validator:
                 self.fail(key, "an integer", v)
             return v
         if kind == "path":
-            if not isinstance(v, str):
+            if not isinstance(v, str) or "\0" in v:  # a NUL would crash expanduser and open
                 self.fail(key, "a path (string)", v)
             return str(self.base_dir / os.path.expanduser(v))
         if kind in ("list", "list+"):
