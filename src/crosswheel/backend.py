@@ -17,9 +17,19 @@ from .errors import CrosswheelError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # Unwind like Ctrl-C so that half-written artefacts are removed and CMake is stopped.
+    raise SystemExit(128 + signum)
+
+
 def _hook(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _terminate)
         try:
             return fn(*args, **kwargs)
         except CrosswheelError as e:

@@ -340,7 +340,8 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
             copy_from_native(plan, runner)
         if plan.cfg.stubgen is not None:
             run_stubgen(plan, runner)
-        entries = wheel.staged_entries(plan.staging, plan.project)
+        entries = wheel.staged_entries(plan.staging, plan.project,
+                                       top_level=plan.project.module.name.split(".")[0])
         if not plan.pure:
             elf.check_entries(entries, plan.target, plan.target.uses_abi3(plan.cfg.wheel))
         return wheel.write(out_dir, plan.project, plan.tags, plan.pure, entries,

@@ -62,6 +62,11 @@ def _settings(args: argparse.Namespace) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
+    from .backend import _terminate
+
+    signal.signal(signal.SIGTERM, _terminate)
     args = _parser().parse_args(argv)
     try:
         if args.command == "config" and args.config_command == "reference":

@@ -164,7 +164,7 @@ def _build(plan: Plan, out_dir: Path, runner: Runner) -> Path:
     extra.append(Entry(f"_crosswheel_editable_{project.dist_name}.pth",
                        data=("\n".join(pth_lines) + "\n").encode()))
     # Scripts, headers and data CMake installed still go through the wheel's .data folder.
-    data = [e for e in staged_entries(plan.staging, project)
+    data = [e for e in staged_entries(plan.staging, project, links_out=True)
             if e.arcname.startswith(project.data_dir + "/")]
     return write(out_dir, project, plan.tags, plan.pure, data + extra, cfg.project_dir)
 

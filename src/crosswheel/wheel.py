@@ -33,14 +33,27 @@ def wheel_name(project: Project, tags: Tags) -> str:
     return f"{project.dist_name}-{project.version}{build}-{tags}.whl"
 
 
-def staged_entries(staging: Path, project: Project) -> list[Entry]:
-    """The files of the staging folder with their paths in the wheel, checked for safety."""
+def staged_entries(staging: Path, project: Project, top_level: str | None = None,
+                   links_out: bool = False) -> list[Entry]:
+    """The files of the staging folder with their paths in the wheel, checked for safety.
+
+    `top_level`, when given, is the only top-level name (package, module or `name.*` file) the
+    wheel may install besides its .data folder and .pth files: anything else would land loose
+    in site-packages. Symbolic links leading out of the staging folder are refused unless
+    `links_out` (editable installs link to the sources on purpose).
+    """
     entries = []
+    root = staging.resolve()
     for path in sorted(staging.rglob("*")):
         if path.is_dir():
             continue
         rel = path.relative_to(staging).as_posix()
         top, _, rest = rel.partition("/")
+        if path.is_symlink() and not links_out:
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                raise BuildError(f"{rel}: a symbolic link in the staged files pointing out of the "
+                                 f"staging folder (to {target}); install the file itself")
         if top.endswith(".data"):
             if _normalize_data_dir(top) != project.data_dir:
                 raise BuildError(f"{rel}: CMake installed into {top}/, but this wheel's data "
@@ -53,6 +66,11 @@ def staged_entries(staging: Path, project: Project) -> list[Entry]:
         elif top.endswith(".dist-info"):
             raise BuildError(f"{rel}: the build installed into a .dist-info folder; crosswheel "
                              "writes that folder itself")
+        elif (top_level is not None and top != top_level and not top.startswith(top_level + ".")
+              and not top.endswith(".pth")):
+            raise BuildError(f"{rel}: installed outside the package {top_level!r}; it would land "
+                             f"loose in site-packages. Install it under {top_level}/, or under "
+                             f"{project.data_dir}/{{scripts,headers,data}}/")
         if not path.exists():
             raise BuildError(f"{rel}: a broken symbolic link in the staged files")
         entries.append(Entry(rel, source=path))
