@@ -275,10 +275,11 @@ def cross_target(c: CrossConfig, build: Target) -> Target:
     multiarch = facts.get("MULTIARCH")
     arch = c.arch or (platform_from_triple(str(multiarch)) if multiarch else None) or (
         platform_from_triple(c.triple) if c.triple else None)
-    os_name = c.os or (arch.split("_")[0].replace("macosx", "mac").replace("win", "windows")
-                       if arch else host_os())
-    if os_name not in ("linux", "windows", "mac"):
-        os_name = "linux" if arch and "linux" in arch else host_os()
+    os_name = c.os
+    if os_name is None:  # from the platform tag: win32, win_amd64, macosx_*, (many|musl)linux_*
+        a = arch or ""
+        os_name = ("windows" if a.startswith("win") else "mac" if a.startswith("macosx") else
+                   "linux" if "linux" in a else host_os())
     abi = c.abi
     if abi is None and facts:
         abi = f"cp{version}{facts.get('ABIFLAGS') or ''}"
