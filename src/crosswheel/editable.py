@@ -49,8 +49,12 @@ def rebuild():
     env = dict(os.environ, **ENV)
     env[_GUARD] = "1"
     for cmd in COMMANDS:
-        proc = subprocess.run(cmd, cwd=CWD, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, check=False)
+        try:
+            proc = subprocess.run(cmd, cwd=CWD, env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True, check=False)
+        except OSError as e:  # no cmake on PATH (any more), or the project folder is gone
+            raise ImportError("crosswheel build hook: rebuilding {{}} failed: cannot run {{}} "
+                              "in {{}}: {{}}".format(NAME, cmd[0], CWD, e), name=NAME) from None
         if proc.returncode != 0:
             raise ImportError("crosswheel build hook: rebuilding {{}} failed ({{}}):\\n{{}}".format(
                 NAME, " ".join(cmd), proc.stdout[-4000:]), name=NAME)
