@@ -50,8 +50,10 @@ def rebuild():
     env[_GUARD] = "1"
     for cmd in COMMANDS:
         try:
+            # errors="replace": compilers echo source lines, whatever their encoding.
             proc = subprocess.run(cmd, cwd=CWD, env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, text=True, check=False)
+                                  stderr=subprocess.STDOUT, text=True, errors="replace",
+                                  check=False)
         except OSError as e:  # no cmake on PATH (any more), or the project folder is gone
             raise ImportError("crosswheel build hook: rebuilding {{}} failed: cannot run {{}} "
                               "in {{}}: {{}}".format(NAME, cmd[0], CWD, e), name=NAME) from None
