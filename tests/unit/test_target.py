@@ -1,0 +1,386 @@
+"""The target platform: native facts, wheel tags, cross targets and sysroot facts."""
+
+from __future__ import annotations
+
+import json
+import sys
+import sysconfig
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from packaging import tags as ptags
+
+from crosswheel import config, elf, target
+from crosswheel.config import CrossConfig, Settings
+from crosswheel.errors import ConfigError
+from crosswheel.target import Tags, Target, cross_target, native, platform_from_triple
+
+from .util import wheel_cfg, write_project
+
+THIS_MACHINE = (sys.implementation.name == "cpython" and sys.version_info[:2] == (3, 11)
+                and sysconfig.get_platform() == "linux-x86_64"
+                and not sysconfig.get_config_var("Py_GIL_DISABLED"))
+here = pytest.mark.skipif(not THIS_MACHINE, reason="expects CPython 3.11 on linux-x86_64")
+
+
+def aarch64(**kw: object) -> Target:
+    c = CrossConfig(**{"implementation": "cp", "version": "312", "abi": "cp312",  # type: ignore
+                       "arch": "linux_aarch64", **kw})
+    return cross_target(c, native())
+
+
+# ------------------------------------------------------------------ native
+
+
+@here
+def test_native_values_on_this_machine() -> None:
+    t = native()
+    assert (t.cross, t.os, t.implementation, t.version, t.abi, t.platform) == (
+        False, "linux", "cp", "311", "cp311", "linux_x86_64")
+    assert t.soabi == "cpython-311-x86_64-linux-gnu"
+    assert t.ext_suffix == ".cpython-311-x86_64-linux-gnu.so"
+    assert t.python_tag == "cp311"
+    assert t.version_tuple == (3, 11)
+    assert t.build_config == "cp311-cp311-linux_x86_64"
+    assert t.arch == "x86_64"
+    assert t.elf_machine == "x86_64"
+    assert t.interpreter_id == "Python"
+    assert t.executable == Path(sys.executable)
+    assert t.prefix == Path(sys.base_prefix)
+    assert t.include_dir == Path(sysconfig.get_paths()["include"])
+    assert (t.library, t.toolchain_file, t.triple, t.sysroot) == (None, None, None, None)
+    assert t.free_threaded is False
+
+
+def test_python_host_platform_retargets_native(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("_PYTHON_HOST_PLATFORM", "linux-armv7l")
+    t = native()
+    assert t.platform == "linux_armv7l"
+    assert t.elf_machine == ("arm" if t.os == "linux" else None)
+
+
+# ------------------------------------------------------------------ tags
+
+
+@here
+@pytest.mark.parametrize(("kw", "expected"), [
+    ({}, "cp311-cp311-linux_x86_64"),
+    ({"pure_python": True}, "py3-none-any"),
+    ({"pure_python": True, "python_abi": "abi3"}, "py3-none-any"),
+    ({"pure_python": True, "python_tag": ["py2", "auto"]}, "py2.py3-none-any"),
+    ({"python_abi": "none"}, "cp311-none-linux_x86_64"),
+    ({"python_abi": "abi3"}, "cp32-abi3-linux_x86_64"),
+    ({"python_abi": "abi3", "abi3_minimum_cpython_version": 32}, "cp32-abi3-linux_x86_64"),
+    ({"python_abi": "abi3", "abi3_minimum_cpython_version": 38}, "cp38-abi3-linux_x86_64"),
+    ({"python_abi": "abi3", "abi3_minimum_cpython_version": 310}, "cp310-abi3-linux_x86_64"),
+    ({"python_abi": "abi3", "abi3_minimum_cpython_version": 311}, "cp311-abi3-linux_x86_64"),
+    ({"python_abi": "abi3", "abi3_minimum_cpython_version": 312}, "cp311-cp311-linux_x86_64"),
+    ({"python_abi": "abi3", "abi3_minimum_cpython_version": 40}, "cp311-cp311-linux_x86_64"),
+    ({"python_abi": "auto", "abi3_minimum_cpython_version": 38}, "cp311-cp311-linux_x86_64"),
+    ({"python_tag": ["auto", "py3"]}, "cp311.py3-cp311-linux_x86_64"),
+    ({"python_tag": ["py3"], "abi_tag": ["none"]}, "py3-none-linux_x86_64"),
+    ({"abi_tag": ["abi3", "cp311"]}, "cp311-abi3.cp311-linux_x86_64"),
+    ({"platform_tag": ["manylinux_2_17_x86_64", "manylinux2014_x86_64"]},
+     "cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64"),
+    ({"pure_python": True, "platform_tag": ["linux_x86_64"]}, "py3-none-linux_x86_64"),
+    ({"python_abi": "abi3", "abi3_minimum_cpython_version": 38, "python_tag": ["auto", "cp39"]},
+     "cp38.cp39-abi3-linux_x86_64"),
+])
+def test_native_tags(kw: dict[str, object], expected: str) -> None:
+    assert str(native().tags(wheel_cfg(**kw))) == expected
+
+
+def test_tags_expanded_and_build() -> None:
+    tags = Tags(["cp311", "py3"], ["abi3"], ["a", "b"], "7")
+    assert str(tags) == "cp311.py3-abi3-a.b"
+    assert tags.expanded() == ["cp311-abi3-a", "cp311-abi3-b", "py3-abi3-a", "py3-abi3-b"]
+    t = native().tags(wheel_cfg(pure_python=True, build_tag="7x"))
+    assert t.build == "7x"
+
+
+def test_abi3_never_for_free_threaded_or_pypy() -> None:
+    w = wheel_cfg(python_abi="abi3", abi3_minimum_cpython_version=32)
+    t = replace(native(), implementation="cp", version="313", abi="cp313t", free_threaded=True)
+    assert str(t.tags(w)).startswith("cp313-cp313t-")
+    assert t.uses_abi3(w) is False
+    p = replace(native(), implementation="pp", version="310", abi="pypy310_pp73")
+    assert str(p.tags(w)).startswith("pp310-pypy310_pp73-")
+
+
+@pytest.mark.parametrize(("kind", "value"), [("python_tag", ["CP311"]),
+                                              ("abi_tag", ["cp311-x"]),
+                                              ("platform_tag", ["linux x86_64"])])
+def test_invalid_tag(kind: str, value: list[str]) -> None:
+    with pytest.raises(ConfigError) as e:
+        native().tags(wheel_cfg(**{kind: value}))
+    assert str(e.value) == (f"wheel.{kind}: {value[0]!r} is not a valid tag (lowercase letters, "
+                            "digits, '_' and '.')")
+
+
+def test_platform_tag_guess_natively() -> None:
+    expected = next(iter(ptags.sys_tags())).platform
+    tags = native().tags(wheel_cfg(platform_tag=["guess"]))
+    assert tags.platform == [expected]
+    if THIS_MACHINE:
+        assert expected.startswith(("manylinux_", "musllinux_"))
+        assert expected.endswith("_x86_64")
+
+
+def test_platform_tag_guess_refused_when_crossing() -> None:
+    with pytest.raises(ConfigError) as e:
+        aarch64().tags(wheel_cfg(platform_tag=["guess"]))
+    assert str(e.value) == ("wheel.platform_tag: 'guess' is not supported when cross-compiling; "
+                            "set cross.arch (or wheel.platform_tag) to the target's tag")
+
+
+# ------------------------------------------------------------------ cross targets
+
+
+def test_cross_linux_aarch64() -> None:
+    t = aarch64(soabi="cpython-312-aarch64-linux-gnu")
+    assert (t.cross, t.os, t.implementation, t.version, t.abi, t.platform) == (
+        True, "linux", "cp", "312", "cp312", "linux_aarch64")
+    assert t.ext_suffix == ".cpython-312-aarch64-linux-gnu.so"
+    assert t.elf_machine == "aarch64"
+    assert t.executable is None
+    assert t.build_config == "cp312-cp312-linux_aarch64"
+    assert str(t.tags(wheel_cfg())) == "cp312-cp312-linux_aarch64"
+    assert str(t.tags(wheel_cfg(python_abi="abi3", abi3_minimum_cpython_version=312))) == \
+        "cp312-abi3-linux_aarch64"
+    assert str(t.tags(wheel_cfg(pure_python=True))) == "py3-none-any"
+
+
+def test_cross_without_soabi_uses_a_plain_suffix() -> None:
+    assert aarch64().ext_suffix == ".so"
+
+
+def test_cross_paths_are_passed_through(tmp_path: Path) -> None:
+    t = aarch64(prefix=tmp_path / "usr", library=tmp_path / "libpython3.12.so",
+                include_dir=tmp_path / "inc", toolchain_file=tmp_path / "tc.cmake",
+                sabi_library=tmp_path / "libpython3.so", triple="aarch64-linux-gnu")
+    assert (t.prefix, t.library, t.include_dir, t.toolchain_file, t.sabi_library, t.triple) == (
+        tmp_path / "usr", tmp_path / "libpython3.12.so", tmp_path / "inc",
+        tmp_path / "tc.cmake", tmp_path / "libpython3.so", "aarch64-linux-gnu")
+
+
+@pytest.mark.parametrize("arch", ["win_amd64", "win32", "win_arm64"])
+def test_cross_windows(arch: str) -> None:
+    t = cross_target(CrossConfig(arch=arch, implementation="cp", version="311",
+                                 generator_platform="x64"), native())
+    assert (t.os, t.platform, t.abi) == ("windows", arch, "cp311")
+    assert t.ext_suffix == f".cp311-{arch}.pyd"
+    assert t.elf_machine is None
+    assert t.generator_platform == "x64"
+    assert str(t.tags(wheel_cfg())) == f"cp311-cp311-{arch}"
+
+
+def test_cross_windows_with_explicit_os() -> None:
+    t = cross_target(CrossConfig(os="windows", arch="win_amd64", implementation="cp",
+                                 version="311"), native())
+    assert (t.os, t.ext_suffix) == ("windows", ".cp311-win_amd64.pyd")
+
+
+def test_cross_macos() -> None:
+    b = native()
+    t = cross_target(CrossConfig(arch="macosx_11_0_arm64"), b)
+    assert (t.os, t.platform, t.arch, t.elf_machine) == ("mac", "macosx_11_0_arm64", "arm64", None)
+    # Without implementation and version the python tag and abi stay the build's.
+    assert (t.python_tag, t.abi) == (b.python_tag, b.abi)
+
+
+def test_python_tag_only_from_implementation_and_version_together() -> None:
+    b = native()
+    only_version = cross_target(CrossConfig(version="312", arch="linux_aarch64"), b)
+    assert (only_version.python_tag, only_version.abi) == (b.python_tag, b.abi)
+    only_impl = cross_target(CrossConfig(implementation="pp", arch="linux_aarch64"), b)
+    assert only_impl.python_tag == b.python_tag
+    both = cross_target(CrossConfig(implementation="cp", version="310", arch="linux_aarch64"), b)
+    assert (both.python_tag, both.abi) == ("cp310", "cp310" if b.implementation == "cp"
+                                            else b.abi)
+    explicit_abi = cross_target(CrossConfig(abi="cp312d", arch="linux_aarch64"), b)
+    assert (explicit_abi.python_tag, explicit_abi.abi) == (b.python_tag, "cp312d")
+
+
+@pytest.mark.parametrize(("cross", "message"), [
+    (CrossConfig(version="3.12"), "cross.version: expected major and minor digits without a dot, "
+                                  "like '311', found '3.12'"),
+    (CrossConfig(version="3"), "cross.version: expected major and minor digits without a dot, "
+                               "like '311', found '3'"),
+    (CrossConfig(arch="Linux-AArch64"), "cross.arch: 'Linux-AArch64' is not a valid tag part"),
+    (CrossConfig(abi="cp 312"), "cross.abi: 'cp 312' is not a valid tag part"),
+    (CrossConfig(triple="aarch64-apple-darwin"),
+     "cross.triple: cannot tell the wheel platform of 'aarch64-apple-darwin'; set cross.arch"),
+])
+def test_cross_errors(cross: CrossConfig, message: str) -> None:
+    with pytest.raises(ConfigError) as e:
+        cross_target(cross, native())
+    assert str(e.value) == message
+
+
+@pytest.mark.parametrize(("platform", "machine"), [
+    ("linux_aarch64", "aarch64"),
+    ("manylinux_2_28_aarch64", "aarch64"),
+    ("musllinux_1_2_aarch64", "aarch64"),
+    ("linux_armv7l", "arm"),
+    ("manylinux_2_17_armv7l", "arm"),
+    ("linux_x86_64", "x86_64"),
+    ("linux_i686", "x86"),
+    ("linux_ppc64le", "ppc64"),
+    ("linux_s390x", "s390"),
+    ("linux_riscv64", "riscv"),
+    ("linux_sparc64", None),
+])
+def test_elf_machine(platform: str, machine: str | None) -> None:
+    assert replace(native(), os="linux", platform=platform).elf_machine == machine
+
+
+def test_elf_machine_is_none_off_linux() -> None:
+    assert replace(native(), os="windows", platform="win_amd64").elf_machine is None
+    assert replace(native(), os="mac", platform="macosx_11_0_x86_64").elf_machine is None
+
+
+def test_elf_machine_of_a_file(tmp_path: Path) -> None:
+    def header(machine: int, little: bool = True) -> bytes:
+        order = "little" if little else "big"
+        return (b"\x7fELF" + bytes([2, 1 if little else 2]) + bytes(12)
+                + machine.to_bytes(2, order) + bytes(40))
+
+    for code, name in ((183, "aarch64"), (62, "x86_64"), (40, "arm"), (999, "machine 999")):
+        (tmp_path / "f").write_bytes(header(code))
+        assert elf.machine(tmp_path / "f") == name
+    (tmp_path / "f").write_bytes(header(22, little=False))
+    assert elf.machine(tmp_path / "f") == "s390"
+    (tmp_path / "f").write_bytes(b"#!/bin/sh\n" * 4)
+    assert elf.machine(tmp_path / "f") is None
+    assert elf.machine(tmp_path / "missing") is None
+
+
+@pytest.mark.parametrize(("triple", "platform"), [
+    ("aarch64-linux-gnu", "linux_aarch64"),
+    ("aarch64-unknown-linux-gnu", "linux_aarch64"),
+    ("arm-linux-gnueabihf", "linux_armv7l"),
+    ("armv7-unknown-linux-gnueabihf", "linux_armv7l"),
+    ("x86_64-linux-gnu", "linux_x86_64"),
+    ("i686-linux-gnu", "linux_i686"),
+    ("powerpc64le-linux-gnu", "linux_ppc64le"),
+    ("riscv64-linux-gnu", "linux_riscv64"),
+    ("s390x-linux-gnu", "linux_s390x"),
+    ("x86_64-w64-mingw32", "win_amd64"),
+    ("i686-w64-mingw32", "win32"),
+    ("aarch64-w64-mingw32", "win_arm64"),
+])
+def test_platform_from_triple(triple: str, platform: str) -> None:
+    assert platform_from_triple(triple) == platform
+
+
+def test_triple_gives_the_platform_of_a_cross_target() -> None:
+    t = cross_target(CrossConfig(triple="arm-linux-gnueabihf"), native())
+    assert (t.os, t.platform, t.elf_machine, t.triple) == ("linux", "linux_armv7l", "arm",
+                                                          "arm-linux-gnueabihf")
+
+
+# ------------------------------------------------------------------ sysroots
+
+
+SYSCONFIGDATA = """\
+# Generated by the target's build; crosswheel must parse it, never run it.
+raise SystemExit("this file was executed")
+build_time_vars = {
+    'ABIFLAGS': '',
+    'EXT_SUFFIX': '.cpython-312-aarch64-linux-gnu.so',
+    'INCLUDEPY': '/usr/include/python3.12',
+    'LDLIBRARY': 'libpython3.12.so',
+    'LIBDIR': '/usr/lib/aarch64-linux-gnu',
+    'MULTIARCH': 'aarch64-linux-gnu',
+    'SOABI': 'cpython-312-aarch64-linux-gnu',
+    'VERSION': '3.12',
+}
+"""
+
+
+@pytest.fixture
+def sysroot(tmp_path: Path) -> Path:
+    root = tmp_path / "sysroot"
+    lib = root / "usr" / "lib" / "python3.12"
+    lib.mkdir(parents=True)
+    (lib / "_sysconfigdata__linux_aarch64-linux-gnu.py").write_text(SYSCONFIGDATA)
+    return root
+
+
+def test_read_sysconfigdata_parses_without_executing(sysroot: Path) -> None:
+    facts = target.read_sysconfigdata(sysroot)
+    assert facts["VERSION"] == "3.12"
+    assert facts["SOABI"] == "cpython-312-aarch64-linux-gnu"
+    assert facts["MULTIARCH"] == "aarch64-linux-gnu"
+    assert len(facts) == 8
+
+
+def test_sysroot_fills_in_the_target(sysroot: Path) -> None:
+    t = cross_target(CrossConfig(sysroot=sysroot), native())
+    assert (t.os, t.implementation, t.version, t.abi, t.platform) == (
+        "linux", "cp", "312", "cp312", "linux_aarch64")
+    assert t.soabi == "cpython-312-aarch64-linux-gnu"
+    assert t.ext_suffix == ".cpython-312-aarch64-linux-gnu.so"
+    assert t.include_dir == sysroot / "usr/include/python3.12"
+    assert t.library == sysroot / "usr/lib/aarch64-linux-gnu/libpython3.12.so"
+    assert t.sysroot == sysroot
+    assert t.elf_machine == "aarch64"
+    assert str(t.tags(wheel_cfg())) == "cp312-cp312-linux_aarch64"
+
+
+def test_explicit_cross_keys_win_over_the_sysroot(sysroot: Path, tmp_path: Path) -> None:
+    t = cross_target(CrossConfig(sysroot=sysroot, arch="manylinux_2_28_aarch64",
+                                 include_dir=tmp_path / "inc", library=tmp_path / "lib.so",
+                                 soabi="custom"), native())
+    assert (t.platform, t.include_dir, t.library, t.soabi) == (
+        "manylinux_2_28_aarch64", tmp_path / "inc", tmp_path / "lib.so", "custom")
+
+
+def test_target_python_inside_a_sysroot_finds_the_sysroot(sysroot: Path) -> None:
+    t = cross_target(CrossConfig(python=sysroot / "usr" / "bin" / "python3.12"), native())
+    assert (t.sysroot, t.version, t.platform) == (sysroot, "312", "linux_aarch64")
+
+
+def test_build_details_json(tmp_path: Path) -> None:
+    lib = tmp_path / "usr" / "lib" / "python3.14"
+    lib.mkdir(parents=True)
+    (lib / "build-details.json").write_text(json.dumps({
+        "schema_version": "1.0", "platform": "linux-aarch64-linux-gnu",
+        "language": {"version": "3.14"},
+        "abi": {"flags": [], "extension_suffix": ".cpython-314-aarch64-linux-gnu.so"},
+        "c_api": {"headers": "/usr/include/python3.14"}}))
+    facts = target.read_sysconfigdata(tmp_path)
+    assert facts["VERSION"] == "3.14"
+    assert facts["SOABI"] == "cpython-314-aarch64-linux-gnu"
+    assert facts["INCLUDEPY"] == "/usr/include/python3.14"
+
+
+def test_sysroot_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as e:
+        cross_target(CrossConfig(sysroot=tmp_path / "missing"), native())
+    assert str(e.value) == f"cross.sysroot: folder {tmp_path / 'missing'} does not exist"
+    with pytest.raises(ConfigError) as e:
+        cross_target(CrossConfig(sysroot=tmp_path), native())
+    assert str(e.value) == (f"cross.sysroot: no Python found in {tmp_path} (looked for "
+                            "usr/lib/python3*/_sysconfigdata_*.py and build-details.json)")
+    lib = tmp_path / "usr" / "lib" / "python3.12"
+    lib.mkdir(parents=True)
+    bad = lib / "_sysconfigdata__x.py"
+    bad.write_text("other = {}\n")
+    with pytest.raises(ConfigError, match=f"^{bad}: no build_time_vars found$"):
+        target.read_sysconfigdata(tmp_path)
+
+
+# ------------------------------------------------------------------ from a configuration
+
+
+def test_for_config(tmp_path: Path, sysroot: Path) -> None:
+    root = write_project(tmp_path / "p", "[tool.crosswheel.cmake]\n")
+    assert target.for_config(config.load(root)) == native()
+    cross = tmp_path / "p" / "x.toml"
+    cross.write_text('sysroot = "../sysroot"\n')
+    cfg = config.load(root, Settings(cross=[cross]))
+    t = target.for_config(cfg)
+    assert t.sysroot is not None and t.sysroot.resolve() == sysroot.resolve()
+    assert (t.cross, t.platform, t.version) == (True, "linux_aarch64", "312")
