@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from crosswheel.errors import ConfigError
 from crosswheel.overrides import CLEAR, parse_line, parse_lines, parse_value
+from crosswheel.toml import tomllib
 
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -72,7 +73,7 @@ def test_parse_value_bare_strings_and_toml() -> None:
     assert parse_value("hello world") == "hello world"
     assert parse_value("C:\\path\\to") == "C:\\path\\to"
     assert parse_value("1.2.3") == "1.2.3"
-    with pytest.raises(Exception):
+    with pytest.raises(tomllib.TOMLDecodeError):
         parse_value("[unclosed")
 
 
