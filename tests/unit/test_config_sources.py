@@ -165,6 +165,18 @@ def test_cross_files_next_to_pyproject_and_without_cross(project: Path) -> None:
     assert "cross.pbc" not in native.cmake[0].args
 
 
+def test_cross_pbc_file_paths_resolve_against_its_folder(project: Path) -> None:
+    folder = project.parent / "cross"
+    folder.mkdir()
+    pbc = folder / "arm.pbc"
+    pbc.write_text('cross.arch = "linux_armv7l"\ncross.toolchain_file = "arm.cmake"\n'
+                   "cmake.source_path = ../src\n")
+    cfg = config.load(project, Settings.parse({"cross": "cross/arm.pbc"}, project.parent))
+    assert cfg.cross == CrossConfig(arch="linux_armv7l", toolchain_file=folder / "arm.cmake")
+    assert cfg.cmake[0].source_path == folder / "../src"
+    assert cfg.sources[-3:] == [f"{pbc}:1", f"{pbc}:2", f"{pbc}:3"]
+
+
 def test_unknown_key_in_a_cross_file(project: Path) -> None:
     cross = project / "bad.toml"
     cross.write_text('archh = "linux_aarch64"\n')
