@@ -404,13 +404,21 @@ def test_failing_rebuild_and_recursion_guard(tmp_path: Path) -> None:
     assert f"_crosswheel_editable_{ex.module}.py" in venv.files() - before
     assert venv.probe(ex)["add"] == 5
 
-    # No cmake to be found at import time (say, it came from a build environment that is
-    # gone): that is an ImportError too, not an OSError from deep inside the import system.
+    # The hook re-runs the very cmake that built the project, whatever PATH says at import...
     no_tools = tmp_path / "empty-bin"
     no_tools.mkdir()
+    assert venv.probe(ex, PATH=str(no_tools))["add"] == 5
+    # ...and when that cmake is gone too (say, it came from a build environment since deleted),
+    # the import fails with an ImportError naming it, not an OSError from the import system.
+    runtime = venv.site / f"_crosswheel_editable_{ex.module}.py"
+    cmake = shutil.which("cmake")
+    assert cmake and repr(cmake) in runtime.read_text()
+    original = runtime.read_text()
+    runtime.write_text(original.replace(repr(cmake), repr(str(no_tools / "gone" / "cmake"))))
     out = venv.python_code(IMPORT_ERROR_PROBE.format(module=ex.module), PATH=str(no_tools)).stdout
     err = json.loads(out.strip().splitlines()[-1])
-    assert err["type"] == "ImportError" and "cmake" in err["message"], err
+    assert err["type"] == "ImportError" and "gone/cmake" in err["message"], err
+    runtime.write_text(original)
 
     # A syntax error, on a line of its own so the compiler's message can be recognised. The
     # line has a Latin-1 byte in a comment: compilers echo it, and it must not turn the
@@ -478,3 +486,14 @@ def test_pure_python_symlink(tmp_path: Path) -> None:
     venv.pip("uninstall", "-y", "pure-python-example")
     assert not script.exists()
     assert_uninstalled(venv, before, "pure_python_example", "pure_python_example-")
+
+
+@pytest.mark.parametrize("mode", ["wrapper", "hook", "symlink"])
+def test_package_data_is_found_through_importlib_resources(tmp_path: Path, mode: str) -> None:
+    project = copy_example(C_API.folder, tmp_path)
+    (project / "c_api_example" / "greeting.txt").write_text("hello from the sources\n")
+    venv = Venv(tmp_path / "venv")
+    venv.install_editable(project, f"editable.mode='{mode}'")
+    code = ("import importlib.resources as r\n"
+            "print(r.files('c_api_example').joinpath('greeting.txt').read_text().strip())")
+    assert venv.python_code(code).stdout.strip() == "hello from the sources"

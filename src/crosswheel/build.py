@@ -223,7 +223,9 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
             defines=defines + extra_defines, args=c.args, build_args=c.build_args,
             build_tool_args=c.build_tool_args, configs=c.config,
             install_configs=c.install_config, components=c.install_components,
-            install_args=c.install_args, env=env, files=files))
+            install_args=c.install_args, env=env, files=files,
+            # An absolute path: editable build hooks re-run exactly this cmake later.
+            cmake=shutil.which("cmake") or "cmake"))
     return out
 
 

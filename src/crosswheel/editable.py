@@ -33,9 +33,8 @@ import sys
 NAME = {name!r}
 SOURCES = {sources!r}  # where the package's files are found, in order
 MAIN = {main!r}  # the real __init__.py (or module file), or None
-COMMANDS = {commands!r}  # rebuild commands, when the build hook is on
+COMMANDS = {commands!r}  # (command, environment) pairs to rebuild, when the build hook is on
 CWD = {cwd!r}
-ENV = {env!r}
 _GUARD = "CROSSWHEEL_EDITABLE_REBUILDING"
 _done = False
 
@@ -46,9 +45,13 @@ def rebuild():
     if _done or not COMMANDS or os.environ.get(_GUARD):
         return
     _done = True  # also guards against the build importing the package itself
-    env = dict(os.environ, **ENV)
-    env[_GUARD] = "1"
-    for cmd in COMMANDS:
+    for cmd, extra in COMMANDS:
+        env = dict(os.environ, **extra)
+        env[_GUARD] = "1"
+        if not os.path.exists(cmd[0]):  # the cmake of an isolated build env is gone by now
+            import shutil
+
+            cmd = [shutil.which("cmake") or cmd[0], *cmd[1:]]
         try:
             # errors="replace": compilers echo source lines, whatever their encoding.
             proc = subprocess.run(cmd, cwd=CWD, env=env, stdout=subprocess.PIPE,
@@ -89,6 +92,11 @@ WRAPPER = '''\
 # Editable install of {dist!r}, written by crosswheel: runs the package from its source tree.
 __path__ = {sources!r}
 __file__ = {main!r}
+# Resources (importlib.resources.files) are read next to the real __init__.py.
+import importlib.machinery as _m
+__spec__.loader = __loader__ = _m.SourceFileLoader(__name__, __file__)
+__spec__.origin = __file__
+del _m
 with open(__file__, "rb") as _f:
     exec(compile(_f.read(), __file__, "exec"))
 del _f
@@ -142,12 +150,12 @@ def _build(plan: Plan, out_dir: Path, runner: Runner) -> Path:
     commands = []
     if cfg.editable.build_hook:
         for step in plan.steps:
-            commands += step.build_commands() + step.install_commands()
+            commands += [(cmd, step.env) for cmd in step.build_commands() + step.install_commands()]
     runtime_name = f"_crosswheel_editable_{project.dist_name}"
     runtime = RUNTIME.format(
         dist=project.name, name=name, sources=sources,
         main=str(main.resolve()) if main is not None else None, commands=commands,
-        cwd=str(cfg.project_dir), env=plan.steps[0].env if plan.steps else {})
+        cwd=str(cfg.project_dir))
 
     extra: list[Entry] = []
     pth_lines = []
