@@ -209,7 +209,8 @@ class _Validator:
         self.prefix = prefix
 
     def fail(self, key: str, expected: str, value: Any) -> None:
-        raise ConfigError(f"{self.source}: {self.prefix}{key}: expected {expected}, found "
+        name = f"{self.prefix}{key}".rstrip(".") or "the top level"
+        raise ConfigError(f"{self.source}: {name}: expected {expected}, found "
                           f"{_type_name(value)} ({value!r})")
 
     def section(self, section: O.Section, data: Any, key: str) -> dict[str, Any]:
@@ -479,7 +480,8 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
         raise ConfigError(f"{pyproject_path}: the [project] table is missing")
     table_name, table = _tool_table(pyproject, pyproject_path)
     src = f"{pyproject_path} [tool.{table_name}]"
-    base = validate(table, src, project_dir, f"tool.{table_name}.")
+    # Messages name the file and the full key ([tool.x.cmake]); provenance names the table.
+    base = validate(table, str(pyproject_path), project_dir, f"tool.{table_name}.")
 
     locals_, crosses = [], []
     for stem in NAMES:
@@ -520,12 +522,14 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
     sections_of(base.get(os_name, {}), f"{src} [{os_name}]")
     for layer in locals_:
         sections_of(layer.tree, layer.source)
+        sections_of(layer.tree.get(os_name, {}), f"{layer.source} [{os_name}]")
     if crossing:
         sections_of(base.get("cross", {}), f"{src} [cross]")
     for layer in [*crosses, *overrides]:
         if crossing:
             sections_of(layer.tree.get("cross", {}), layer.source)
         sections_of(layer.tree, layer.source)
+        sections_of(layer.tree.get(os_name, {}), f"{layer.source} [{os_name}]")
 
     merged: dict[str, dict[str, Any]] = {}
     for name, frag, source in patches:

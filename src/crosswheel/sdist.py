@@ -42,9 +42,13 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def collect(cfg: Config, project: Project) -> list[tuple[Path, str]]:
-    """(file, path relative to the project) for everything the sdist holds, sorted."""
+def collect(cfg: Config, project: Project, out_dir: Path | None = None) -> list[tuple[Path, str]]:
+    """(file, path relative to the project) for everything the sdist holds, sorted.
+
+    Never the output folder itself (an sdist must not contain earlier sdists).
+    """
     root = cfg.project_dir.resolve()
+    out = out_dir.resolve() if out_dir is not None else None
     essential = {root / "pyproject.toml"}
     essential |= {root / f for f in project.license_files}
     if project.readme:
@@ -61,24 +65,28 @@ def collect(cfg: Config, project: Project) -> list[tuple[Path, str]]:
             raise ConfigError(f"sdist.exclude: pattern {pattern!r} excludes {', '.join(clash)}, "
                               "which every sdist needs")
         chosen -= dropped
-    out = []
+    files = []
     for path in chosen | essential:
         if not path.is_file():
             continue  # essential files are checked by metadata loading
         rel = path.relative_to(root)
         if _NEVER & set(rel.parts[:-1]) or path.suffix in (".pyc", ".pyo"):
             continue
-        if not _inside(path, root):  # a symlink pointing out of the project
+        if out is not None and path.parent.resolve().is_relative_to(out):
             continue
-        out.append((path, rel.as_posix()))
-    return sorted(out, key=lambda x: x[1])
+        # A symlink out of the project is followed only for files named explicitly (a licence
+        # shared in a monorepo); glob patterns never reach outside.
+        if path not in essential and not _inside(path, root):
+            continue
+        files.append((path, rel.as_posix()))
+    return sorted(files, key=lambda x: x[1])
 
 
 def write(out_dir: Path, cfg: Config, project: Project) -> Path:
     prefix = f"{project.dist_name}-{project.version}"
     final = out_dir / f"{prefix}.tar.gz"
     mtime = source_date_epoch()
-    files = collect(cfg, project)
+    files = collect(cfg, project, out_dir)
 
     def info(name: str, size: int, mode: int) -> tarfile.TarInfo:
         ti = tarfile.TarInfo(f"{prefix}/{name}")

@@ -21,7 +21,7 @@ def error(root: Path) -> str:
 
 def test_unknown_key_names_table_file_and_closest_key(tmp_path: Path) -> None:
     root = write_project(tmp_path, '[tool.crosswheel.cmake]\nbiuld_type = "Release"\n').resolve()
-    assert error(root) == (f"{root / 'pyproject.toml'} [tool.crosswheel]: "
+    assert error(root) == (f"{root / 'pyproject.toml'}: "
                            "[tool.crosswheel.cmake]: unknown key 'biuld_type'. "
                            "Did you mean 'build_type'?")
 
@@ -67,7 +67,7 @@ def test_unknown_key_in_a_cmake_option_table(tmp_path: Path) -> None:
     ("[tool.crosswheel.cmake]\nenv = { A = 1 }\n",
      "tool.crosswheel.cmake.env: expected a table of strings, found a table ({'A': 1})"),
     ("[tool.crosswheel]\ncmake = 3\n",
-     "cmake: expected a table, found an integer (3)"),
+     "tool.crosswheel.cmake: expected a table, found an integer (3)"),
     ("[tool.crosswheel.cmake]\nconfig = { add = ['x'] }\n",
      "tool.crosswheel.cmake.config: expected a list or a table with keys =, +, -, prepend, "
      "found a table ({'add': ['x']})"),
@@ -86,7 +86,7 @@ def test_wrong_type_names_key_expected_type_and_value(tmp_path: Path, tool: str,
                                                       tail: str) -> None:
     root = write_project(tmp_path, tool).resolve()
     msg = error(root)
-    assert msg.startswith(f"{root / 'pyproject.toml'} [tool.crosswheel]: ")
+    assert msg.startswith(f"{root / 'pyproject.toml'}: ")
     assert msg.endswith(tail)
 
 

@@ -307,3 +307,14 @@ def test_settings_unknown_key_suggests() -> None:
 def test_settings_empty() -> None:
     assert Settings.parse(None) == Settings()
     assert Settings.parse({}) == Settings()
+
+
+def test_os_section_inside_a_local_file_applies_on_that_os(tmp_path: Path) -> None:
+    from crosswheel.config import host_os
+
+    root = write_project(tmp_path, '[tool.crosswheel.cmake]\nbuild_type = "Release"\n')
+    other = "windows" if host_os() != "windows" else "linux"
+    (root / "crosswheel.local.toml").write_text(
+        f'[{host_os()}.cmake]\nbuild_type = "Debug"\n[{other}.cmake]\nbuild_type = "MinSizeRel"\n')
+    cfg = config.load(root)
+    assert cfg.cmake[0].build_type == "Debug"

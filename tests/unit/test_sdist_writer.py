@@ -184,3 +184,28 @@ def test_module_files_are_always_included(tmp_path: Path) -> None:
         assert tar.getnames() == ["my_pkg-1.0/LICENSE", "my_pkg-1.0/PKG-INFO",
                                   "my_pkg-1.0/README.md", "my_pkg-1.0/my_pkg.py",
                                   "my_pkg-1.0/pyproject.toml"]
+
+
+def test_output_folder_inside_the_project_is_never_packed(tmp_path: Path) -> None:
+    tool = TOOL.replace('"data/*"', '"data/*", "**/*.tar.gz"')
+    root = make(tmp_path / "proj", tool)
+    first = build(root, root / "dist")
+    second = build(root, root / "dist")  # the first sdist sits in dist/ now
+    assert first == second
+    with tarfile.open(second) as tar:
+        assert not [n for n in tar.getnames() if n.endswith(".tar.gz")]
+
+
+def test_explicitly_named_licence_symlinked_from_outside_is_packed(tmp_path: Path) -> None:
+    shared = tmp_path / "monorepo-LICENSE"
+    shared.write_text("shared licence\n")
+    files = {k: v for k, v in FILES.items() if k != "LICENSE"}
+    root = make(tmp_path / "proj", files=files)
+    (root / "LICENSE").symlink_to(shared)
+    (root / "data" / "outside.txt").symlink_to(shared)  # reached by a glob: not followed
+    out = build(root, tmp_path / "dist")
+    with tarfile.open(out) as tar:
+        names = tar.getnames()
+        licence = tar.extractfile("my_pkg-1.0/LICENSE")
+        assert licence is not None and licence.read() == b"shared licence\n"
+    assert "my_pkg-1.0/data/outside.txt" not in names
