@@ -25,9 +25,9 @@ def _load(project_dir: Path) -> tuple[dict[str, Any], dict[str, Any], Path]:
 
     path = project_dir / "pyproject.toml"
     pyproject = read_toml(path)
-    name, table = C._tool_table(pyproject, path)
+    name, table = C.tool_table(pyproject, path)
     src = f"{path} [tool.{name}]"
-    validator = C._Validator(src, project_dir, f"tool.{name}.")
+    validator = C.Validator(src, project_dir, f"tool.{name}.")
     if not isinstance(table, dict):
         validator.fail("", "a table", table)
     values: dict[str, Any] = {}
@@ -37,7 +37,7 @@ def _load(project_dir: Path) -> tuple[dict[str, Any], dict[str, Any], Path]:
         elif k == "component":
             values[k] = validator.section(O.COMPONENT, v, k)
         else:
-            C._unknown(k, ["main_project", "component"], src)
+            C.unknown_key(k, ["main_project", "component"], src)
     comp = {o.name: values.get("component", {}).get(o.name, o.default) for o in O.COMPONENT.options}
     if not comp["install_components"]:
         raise ConfigError(f"{src}: component.install_components is required (the components of "

@@ -183,7 +183,7 @@ class Settings:
                                       f"{sorted(TRUTHY | FALSY)}, found {values[-1]!r}")
                 verbose = text in TRUTHY
             else:
-                _unknown(key, ["local", "cross", "override", "o", "verbose", "V"],
+                unknown_key(key, ["local", "cross", "override", "o", "verbose", "V"],
                          "config settings (-C)")
         return cls(local, cross, override, verbose)
 
@@ -191,7 +191,7 @@ class Settings:
 # --------------------------------------------------------------------------- validation
 
 
-def _unknown(key: str, valid: list[str], where: str) -> None:
+def unknown_key(key: str, valid: list[str], where: str) -> None:
     close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
     hint = f" Did you mean {close[0]!r}?" if close else f" Valid keys: {', '.join(valid)}."
     raise ConfigError(f"{where}: unknown key {key!r}.{hint}")
@@ -202,7 +202,7 @@ def _type_name(value: Any) -> str:
             dict: "a table", float: "a number"}.get(type(value), type(value).__name__)
 
 
-class _Validator:
+class Validator:
     def __init__(self, source: str, base_dir: Path, prefix: str) -> None:
         self.source = source
         self.base_dir = base_dir
@@ -227,7 +227,7 @@ class _Validator:
                 out[k] = self.section(O.CMAKE, v, path)
             else:
                 valid = list(section.by_name) + list(section.overrides)
-                _unknown(k, valid, f"{self.source}: [{self.prefix}{key}]")
+                unknown_key(k, valid, f"{self.source}: [{self.prefix}{key}]")
         return out
 
     def value(self, opt: O.Option, v: Any, key: str) -> Any:
@@ -299,7 +299,7 @@ class _Validator:
                     self.fail(f"{key}.strict", "true or false", x)
                 spec["strict"] = x
             else:
-                _unknown(k, ["value", "append", "prepend", "remove", "type", "strict",
+                unknown_key(k, ["value", "append", "prepend", "remove", "type", "strict",
                              "=", "+", "-"], f"{self.source}: {self.prefix}{key}")
         # _apply_cmake_option reads the long names.
         for short, long in (("=", "value"), ("+", "append"), ("-", "remove")):
@@ -312,7 +312,7 @@ ROOT = O.Section("", "", (), overrides=tuple(O.SECTIONS))
 
 
 def validate(data: Any, source: str, base_dir: Path, prefix: str, root: O.Section = ROOT) -> dict:
-    v = _Validator(source, base_dir, prefix)
+    v = Validator(source, base_dir, prefix)
     if not isinstance(data, dict):
         v.fail("", "a table", data)
     out = {}
@@ -324,7 +324,7 @@ def validate(data: Any, source: str, base_dir: Path, prefix: str, root: O.Sectio
         else:
             valid = list(root.by_name) + list(root.overrides)
             where = f"{source}: [{prefix.rstrip('.')}]" if prefix else source
-            _unknown(k, valid, where)
+            unknown_key(k, valid, where)
     return out
 
 
@@ -421,7 +421,7 @@ def host_os() -> str:
     return {"Windows": "windows", "Darwin": "mac"}.get(platform.system(), "linux")
 
 
-def _tool_table(pyproject: dict[str, Any], path: Path) -> tuple[str | None, dict[str, Any]]:
+def tool_table(pyproject: dict[str, Any], path: Path) -> tuple[str | None, dict[str, Any]]:
     tool = pyproject.get("tool", {})
     if not isinstance(tool, dict):
         raise ConfigError(f"{path}: tool: expected a table, found {_type_name(tool)}")
@@ -478,7 +478,7 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
     pyproject = read_toml(pyproject_path)
     if not isinstance(pyproject.get("project"), dict):
         raise ConfigError(f"{pyproject_path}: the [project] table is missing")
-    table_name, table = _tool_table(pyproject, pyproject_path)
+    table_name, table = tool_table(pyproject, pyproject_path)
     src = f"{pyproject_path} [tool.{table_name}]"
     # Messages name the file and the full key ([tool.x.cmake]); provenance names the table.
     base = validate(table, str(pyproject_path), project_dir, f"tool.{table_name}.")
