@@ -541,8 +541,9 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
         values: dict[str, Any] = {k: (Path(v) if O.CROSS.by_name[k].kind == "path" else v)
                                   for k, v in cross_keys.items()}
         cross = CrossConfig(**values)
+    cmake_patches = [(frag, source) for name, frag, source in patches if name == "cmake"]
     cfg = _finalize(project_dir, pyproject, table_name, merged, cross, settings.verbose,
-                    [layer.source for layer in layers])
+                    [layer.source for layer in layers], cmake_patches)
     cfg.provenance.update(provenance)
     return cfg
 
@@ -557,9 +558,29 @@ def _defaults(section: O.Section, values: dict[str, Any], project_dir: Path) -> 
     return out
 
 
+def _cmake_projects(patches: list[tuple[dict[str, Any], str]]) -> list[tuple[int, dict[str, Any]]]:
+    """The values of each cmake.N project: every patch's plain keys, then its own cmake.N keys.
+
+    Applying them patch by patch keeps the source order: a plain `cmake` key in a later source
+    (a cross file, say) overrides a `cmake.N` key of pyproject.toml.
+    """
+    indices: list[str | None] = [*sorted({k for frag, _ in patches for k in frag if k.isdigit()},
+                                          key=int)]
+    out = []
+    for index in indices or [None]:
+        values: dict[str, Any] = {}
+        for frag, source in patches:
+            plain = {k: v for k, v in frag.items() if not k.isdigit()}
+            values = merge_section(values, plain, O.CMAKE, source)
+            if index is not None and index in frag:
+                values = merge_section(values, frag[index], O.CMAKE, source)
+        out.append((int(index or 0), values))
+    return out
+
+
 def _finalize(project_dir: Path, pyproject: dict[str, Any], table_name: str | None,
               merged: dict[str, dict[str, Any]], cross: CrossConfig | None, verbose: bool,
-              sources: list[str]) -> Config:
+              sources: list[str], cmake_patches: list[tuple[dict[str, Any], str]]) -> Config:
     from packaging.utils import canonicalize_name
 
     project_name = pyproject["project"].get("name")
@@ -572,12 +593,7 @@ def _finalize(project_dir: Path, pyproject: dict[str, Any], table_name: str | No
 
     cmake_cfgs: list[CMakeConfig] = []
     if "cmake" in merged:
-        raw = merged["cmake"]
-        plain = {k: v for k, v in raw.items() if not k.isdigit()}
-        indices = sorted((k for k in raw if k.isdigit()), key=int)
-        per_index = [(int(i), merge_section(plain, raw[i], O.CMAKE, f"cmake.{i}"))
-                     for i in indices] or [(0, plain)]
-        for index, values in per_index:
+        for index, values in _cmake_projects(cmake_patches):
             c = _defaults(O.CMAKE, values, project_dir)
             config = c["config"] if c["config"] is not None else (
                 [c["build_type"]] if c["build_type"] else [])

@@ -318,3 +318,18 @@ def test_os_section_inside_a_local_file_applies_on_that_os(tmp_path: Path) -> No
         f'[{host_os()}.cmake]\nbuild_type = "Debug"\n[{other}.cmake]\nbuild_type = "MinSizeRel"\n')
     cfg = config.load(root)
     assert cfg.cmake[0].build_type == "Debug"
+
+
+def test_plain_cmake_key_in_a_later_source_beats_a_cmake_n_key(tmp_path: Path) -> None:
+    root = write_project(tmp_path, '[tool.crosswheel.cmake]\nbuild_type = "Release"\n'
+                                   '[tool.crosswheel.cmake.0]\nsource_path = "a"\n'
+                                   'build_type = "Debug"\n'
+                                   '[tool.crosswheel.cmake.1]\nsource_path = "b"\n')
+    (root / "crosswheel.local.toml").write_text('[cmake]\nbuild_type = "MinSizeRel"\n')
+    cfgs = config.load(root).cmake
+    assert [c.index for c in cfgs] == [0, 1]
+    assert [c.build_type for c in cfgs] == ["MinSizeRel", "MinSizeRel"]
+    assert [c.source_path.name for c in cfgs] == ["a", "b"]
+    # Without the later source, each project keeps its own value.
+    (root / "crosswheel.local.toml").unlink()
+    assert [c.build_type for c in config.load(root).cmake] == ["Debug", "Release"]
