@@ -203,10 +203,13 @@ def _type_name(value: Any) -> str:
 
 
 class Validator:
-    def __init__(self, source: str, base_dir: Path, prefix: str) -> None:
+    def __init__(self, source: str, base_dir: Path, prefix: str, lines: bool = False) -> None:
         self.source = source
         self.base_dir = base_dir
         self.prefix = prefix
+        # Override lines are typed bare (`cross.version=312`): a number where a string is
+        # expected is the string the user meant.
+        self.lines = lines
 
     def fail(self, key: str, expected: str, value: Any) -> None:
         name = f"{self.prefix}{key}".rstrip(".") or "the top level"
@@ -233,6 +236,8 @@ class Validator:
     def value(self, opt: O.Option, v: Any, key: str) -> Any:
         kind = opt.kind
         if kind == "str":
+            if self.lines and isinstance(v, int) and not isinstance(v, bool):
+                v = str(v)
             if not isinstance(v, str):
                 self.fail(key, "a string", v)
             if opt.choices and v not in opt.choices:
@@ -311,8 +316,9 @@ class Validator:
 ROOT = O.Section("", "", (), overrides=tuple(O.SECTIONS))
 
 
-def validate(data: Any, source: str, base_dir: Path, prefix: str, root: O.Section = ROOT) -> dict:
-    v = Validator(source, base_dir, prefix)
+def validate(data: Any, source: str, base_dir: Path, prefix: str, root: O.Section = ROOT,
+             lines: bool = False) -> dict:
+    v = Validator(source, base_dir, prefix, lines)
     if not isinstance(data, dict):
         v.fail("", "a table", data)
     out = {}
@@ -447,7 +453,7 @@ def _file_layers(path: Path, prefix: str, cross: bool) -> list[_Layer]:
     base = path.parent.resolve()
     if path.suffix == ".pbc":
         text = path.read_text(encoding="utf-8")
-        return [_Layer(src, validate(frag, src, base, prefix))
+        return [_Layer(src, validate(frag, src, base, prefix, lines=True))
                 for frag, src in parse_lines(text, str(path))]
     data = read_toml(path)
     if cross:
@@ -460,7 +466,7 @@ def _override_layers(lines: list[str], cwd: Path) -> list[_Layer]:
     out = []
     for line in lines:
         src = f"-C override={line}"
-        out.append(_Layer(src, validate(parse_line(line, src), src, cwd, "")))
+        out.append(_Layer(src, validate(parse_line(line, src), src, cwd, "", lines=True)))
     return out
 
 

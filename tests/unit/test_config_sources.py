@@ -333,3 +333,15 @@ def test_plain_cmake_key_in_a_later_source_beats_a_cmake_n_key(tmp_path: Path) -
     # Without the later source, each project keeps its own value.
     (root / "crosswheel.local.toml").unlink()
     assert [c.build_type for c in config.load(root).cmake] == ["Debug", "Release"]
+
+
+def test_override_lines_take_bare_numbers_for_string_options(tmp_path: Path) -> None:
+    root = write_project(tmp_path, '[tool.crosswheel.cmake]\nbuild_type = "Release"\n')
+    cfg = config.load(root, Settings(override=["wheel.build_tag=1", "cross.version=312",
+                                               "cross.arch=linux_aarch64"]))
+    assert cfg.wheel.build_tag == "1"
+    assert cfg.cross is not None and cfg.cross.version == "312"
+    # In a TOML file a number stays a type error: there the quotes are the user's to write.
+    (root / "crosswheel.local.toml").write_text("[wheel]\nbuild_tag = 1\n")
+    with pytest.raises(ConfigError, match="wheel.build_tag: expected a string, found an integer"):
+        config.load(root)
