@@ -343,5 +343,5 @@ def test_override_lines_take_bare_numbers_for_string_options(tmp_path: Path) -> 
     assert cfg.cross is not None and cfg.cross.version == "312"
     # In a TOML file a number stays a type error: there the quotes are the user's to write.
     (root / "crosswheel.local.toml").write_text("[wheel]\nbuild_tag = 1\n")
-    with pytest.raises(ConfigError, match="wheel.build_tag: expected a string, found an integer"):
+    with pytest.raises(ConfigError, match=r"wheel\.build_tag: expected a string, found an integer"):
         config.load(root)
