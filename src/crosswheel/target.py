@@ -250,7 +250,14 @@ def for_config(cfg: Config) -> Target:
     t = native()
     if cfg.cross is None:
         return t
-    return cross_target(cfg.cross, t)
+    try:
+        return cross_target(cfg.cross, t)
+    except ConfigError as e:
+        # "cross.arch: ..." -> "<the cross file that set cross.arch>: cross.arch: ..."
+        where = cfg.provenance.get(str(e).split(":", 1)[0])
+        if not where:
+            raise
+        raise ConfigError(f"{where[-1]}: {e}") from None
 
 
 def cross_target(c: CrossConfig, build: Target) -> Target:
