@@ -13,7 +13,8 @@ from .config import StubgenConfig
 from .errors import BuildError
 
 
-def command(cfg: StubgenConfig, module: str, out: Path) -> list[str]:
+def command(cfg: StubgenConfig, module: str, out: Path, root: Path) -> list[str]:
+    """The stubgen command line; `files` are relative to the staged package's root."""
     # mypy ships compiled: `python -m mypy.stubgen` cannot run it, calling main() can.
     run = "import sys; from mypy.stubgen import main; sys.argv[0] = 'stubgen'; main()"
     cmd = [sys.executable, "-c", run, "-o", str(out)]
@@ -21,7 +22,7 @@ def command(cfg: StubgenConfig, module: str, out: Path) -> list[str]:
         cmd += ["-p", p]
     for m in cfg.modules or []:
         cmd += ["-m", m]
-    cmd += list(cfg.files or [])
+    cmd += [str(root / f) for f in cfg.files or []]
     if not (cfg.packages or cfg.modules or cfg.files):
         cmd += ["-p", module]
     return cmd + list(cfg.args)
@@ -33,10 +34,11 @@ def generate(cfg: StubgenConfig, module: str, importable: Path, staging: Path) -
     Returns the stub paths added, relative to the staging folder.
     """
     with tempfile.TemporaryDirectory(prefix="crosswheel-stubs-") as tmp:
-        out = Path(tmp)
+        out = Path(tmp) / "out"
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (str(importable), os.environ.get("PYTHONPATH", "")) if p)}
-        proc = subprocess.run(command(cfg, module, out), cwd=importable, env=env,
+        # Run elsewhere: mypy leaves a .mypy_cache in its working folder.
+        proc = subprocess.run(command(cfg, module, out, importable), cwd=tmp, env=env,
                               capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             if "No module named mypy" in proc.stderr:
