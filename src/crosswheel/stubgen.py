@@ -36,7 +36,9 @@ def generate(cfg: StubgenConfig, module: str, importable: Path, staging: Path) -
     with tempfile.TemporaryDirectory(prefix="crosswheel-stubs-") as tmp:
         out = Path(tmp) / "out"
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            p for p in (str(importable), os.environ.get("PYTHONPATH", "")) if p)}
+            p for p in (str(importable), os.environ.get("PYTHONPATH", "")) if p),
+            # Importing the staged package must not leave __pycache__ in the wheel.
+            "PYTHONDONTWRITEBYTECODE": "1"}
         # Run elsewhere: mypy leaves a .mypy_cache in its working folder.
         proc = subprocess.run(command(cfg, module, out, importable), cwd=tmp, env=env,
                               capture_output=True, text=True, check=False)
