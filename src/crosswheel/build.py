@@ -12,12 +12,12 @@ import os
 import shutil
 import sys
 import sysconfig
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, cmake, config, elf, metadata, sdist, stubgen, target, toolchain, wheel
+# sdist, stubgen and toolchain are imported where used: a no-op rebuild pays for none of them.
+from . import __version__, cmake, config, elf, metadata, target, wheel
 from .cmake import CMakeStep, Runner
 from .config import CMakeConfig, Config, Settings
 from .errors import BuildError
@@ -191,6 +191,8 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
         toolchain_file = t.toolchain_file
         if toolchain_file is None and t.triple:
             toolchain_file = build_dir / "crosswheel-toolchain.cmake"
+            from . import toolchain
+
             files[toolchain_file] = toolchain.generate(t)
         elif toolchain_file is not None and not toolchain_file.is_file():
             raise BuildError(f"cross.toolchain_file: {toolchain_file} does not exist")
@@ -229,6 +231,12 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
     return out
 
 
+def _temp_dir() -> Path:
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="crosswheel-"))
+
+
 def make_plan(project_dir: Path, settings: Settings, editable: bool = False) -> Plan:
     """The plan for a wheel; `editable` installs into the persistent `editable` folder instead."""
     cfg = config.load(project_dir, settings)
@@ -237,7 +245,7 @@ def make_plan(project_dir: Path, settings: Settings, editable: bool = False) -> 
     tags = t.tags(cfg.wheel)
     if not cfg.cmake:
         staging = (cfg.project_dir / ".py-build-cmake_cache" / t.build_config / "editable"
-                   if editable else Path(tempfile.mkdtemp(prefix="crosswheel-")))
+                   if editable else _temp_dir())
         return Plan(cfg, project, t, tags, staging=staging)
     staging = _build_dir(cfg.cmake[0], t) / ("editable" if editable else "crosswheel-staging")
     copy_from = (cfg.cross.copy_from_native_build if cfg.cross else None)
@@ -306,6 +314,8 @@ def run_stubgen(plan: Plan, runner: Runner) -> None:
         runner.log("stubgen skipped: the cross-compiled module cannot be imported here "
                    "(set cross.copy_from_native_build to generate stubs from a native build)")
         return
+    from . import stubgen
+
     for rel in stubgen.generate(plan.cfg.stubgen, plan.project.module.name, importable,
                                 plan.staging):
         runner.log(f"stubgen: added {rel}")
@@ -354,6 +364,8 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
 
 
 def build_sdist(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
+    from . import sdist
+
     cfg = config.load(project_dir, settings)
     return sdist.write(out_dir, cfg, metadata.load(cfg))
 

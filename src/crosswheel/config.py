@@ -13,6 +13,7 @@ import copy
 import difflib
 import os
 import platform
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -587,14 +588,13 @@ def _cmake_projects(patches: list[tuple[dict[str, Any], str]]) -> list[tuple[int
 def _finalize(project_dir: Path, pyproject: dict[str, Any], table_name: str | None,
               merged: dict[str, dict[str, Any]], cross: CrossConfig | None, verbose: bool,
               sources: list[str], cmake_patches: list[tuple[dict[str, Any], str]]) -> Config:
-    from packaging.utils import canonicalize_name
-
     project_name = pyproject["project"].get("name")
     if not isinstance(project_name, str):
         raise ConfigError(f"{project_dir / 'pyproject.toml'}: project.name: expected a string")
     m = _defaults(O.MODULE, merged.get("module", {}), project_dir)
     module = ModuleConfig(
-        name=m["name"] or canonicalize_name(project_name).replace("-", "_"),
+        # PEP 503 normalisation (as packaging.utils.canonicalize_name), with '_' for '-'.
+        name=m["name"] or re.sub(r"[-_.]+", "_", project_name).lower(),
         directory=Path(m["directory"]), namespace=m["namespace"], generated=m["generated"])
 
     cmake_cfgs: list[CMakeConfig] = []

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import base64
+import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -186,12 +189,80 @@ def load(cfg: Config) -> Project:
     return from_pyproject(cfg.pyproject, cfg.project_dir, module)
 
 
+CACHE_DIR = ".py-build-cmake_cache"
+
+
+def _cache_key(project: dict[str, Any], project_dir: Path) -> str:
+    """Everything the METADATA file is made from: the [project] table and the files it names."""
+    from . import __version__
+
+    digest = hashlib.sha256(json.dumps([__version__, project], sort_keys=True,
+                                       default=str).encode())
+    named: list[Path] = []
+    readme, lic = project.get("readme"), project.get("license")
+    for ref in (readme, readme.get("file") if isinstance(readme, dict) else None,
+                lic.get("file") if isinstance(lic, dict) else None):
+        if isinstance(ref, str):
+            named.append(project_dir / ref)
+    patterns = project.get("license-files")
+    for pattern in patterns if isinstance(patterns, list) else []:
+        if isinstance(pattern, str) and ".." not in pattern and not pattern.startswith("/"):
+            named += sorted(project_dir.glob(pattern))
+    for path in named:
+        digest.update(str(path).encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"missing")
+    return digest.hexdigest()
+
+
+def _cached(project: dict[str, Any], project_dir: Path, module: Module) -> tuple[str, Path,
+                                                                                  Project | None]:
+    """The project's metadata from the last build, if nothing it depends on has changed.
+
+    Parsing with pyproject-metadata costs more than the rest of a no-op rebuild's Python, so
+    once a build folder exists the result is kept there.
+    """
+    key = _cache_key(project, project_dir)
+    path = project_dir / CACHE_DIR / "crosswheel-metadata.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.pop("key") == key:
+            data["metadata"] = base64.b64decode(data["metadata"])
+            return key, path, Project(module=module, **data)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return key, path, None
+
+
+def _store(path: Path, key: str, p: Project) -> None:
+    if not path.parent.is_dir():
+        return  # no build folder (a pure-Python project): nothing to cache into
+    data = {"key": key, "name": p.name, "version": p.version,
+            "metadata": base64.b64encode(p.metadata).decode(), "entry_points": p.entry_points,
+            "license_files": p.license_files, "readme": p.readme}
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a read-only project: build without the cache
+
+
 def from_pyproject(pyproject: dict[str, Any], project_dir: Path, module: Module) -> Project:
     """Validated PEP 621 metadata, with dynamic version/description read from `module`."""
-    from pyproject_metadata import StandardMetadata
-
     where = str(project_dir / "pyproject.toml")
     project = _dynamic(pyproject["project"], module, where)
+    key, cache, hit = _cached(project, project_dir, module)
+    if hit is not None:
+        return hit
+    result = _validated(pyproject, project, project_dir, module, where)
+    _store(cache, key, result)
+    return result
+
+
+def _validated(pyproject: dict[str, Any], project: dict[str, Any], project_dir: Path,
+               module: Module, where: str) -> Project:
+    from pyproject_metadata import StandardMetadata
+
     pyproject = {**pyproject, "project": project}
     classic_license = isinstance(project.get("license"), dict)
     if isinstance(project.get("license"), str):
