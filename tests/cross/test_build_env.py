@@ -65,3 +65,25 @@ def test_dist_extra_config_ignored_off_windows(tmp_path: Path) -> None:
     cfg = tmp_path / "extra.cfg"
     cfg.write_text("[build_ext]\nplat_name=win-arm64\n")
     assert apply_environment(native(), {"DIST_EXTRA_CONFIG": str(cfg)}).platform == native().platform
+
+
+def test_target_described_by_its_python_in_a_real_sysroot() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import crossutil
+    from crosswheel.config import CrossConfig
+    from crosswheel.target import cross_target
+
+    for arch in ("aarch64", "armhf"):
+        root = crossutil.sysroot(arch)
+        facts = crossutil.target(arch)
+        t = cross_target(CrossConfig(python=root / "usr/bin/python3.11"), native())
+        assert t.sysroot == root
+        assert (t.implementation, t.version, t.abi) == ("cp", "311", "cp311")
+        assert t.platform == facts.platform_tag and t.soabi == facts.soabi
+        assert t.ext_suffix == f".{facts.soabi}.so"
+        assert t.include_dir == root / "usr/include/python3.11"
+        assert t.library is not None and t.library.name == "libpython3.11.so"
+        assert t.elf_machine == {"aarch64": "aarch64", "armhf": "arm"}[arch]
+        assert str(t.tags(WHEEL)) == f"cp311-cp311-{facts.platform_tag}"
