@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -10,6 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import BuildError
+
+# Failures of the output folder's file system that the user has to fix: a message, no traceback.
+_NO_ROOM = {errno.ENOSPC, errno.EFBIG, errno.EROFS, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 # 1980-01-01, the earliest time a zip can hold: used when SOURCE_DATE_EPOCH is not set, so that
 # the same sources always give the same bytes.
@@ -37,14 +41,19 @@ def atomic_output(final: Path) -> Iterator[Path]:
 
     The output folder therefore holds the complete artefact or nothing, whatever goes wrong.
     """
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
+    except OSError as e:  # read-only, not a folder, no permission...
+        raise BuildError(f"cannot write {final}: {e.strerror or e}") from None
     os.close(fd)
     try:
         yield Path(tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, final)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(e, OSError) and e.errno in _NO_ROOM:
+            raise BuildError(f"cannot write {final}: {e.strerror}") from None
         raise

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -155,13 +157,11 @@ class Runner:
         try:
             if self.concise:
                 with open(log_file, "w", encoding="utf-8") as log:
-                    rc = subprocess.run(cmd, cwd=step.cwd, env=env, stdout=log,
-                                        stderr=subprocess.STDOUT, check=False).returncode
+                    rc = _call(cmd, cwd=step.cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
             else:
                 # Straight to our stderr: the user sees compiler errors as they happen.
                 out = sys.stderr.fileno() if _fileno_ok(sys.stderr) else None
-                rc = subprocess.run(cmd, cwd=step.cwd, env=env, stdout=out,
-                                    check=False).returncode
+                rc = _call(cmd, cwd=step.cwd, env=env, stdout=out)
         except FileNotFoundError:
             raise BuildError(f"{what} ({step.label}): cannot run {cmd[0]!r}: not found") from None
         seconds = time.perf_counter() - start
@@ -230,6 +230,47 @@ class Runner:
             cache.unlink()
             shutil.rmtree(step.build_dir / "CMakeFiles", ignore_errors=True)
             (step.build_dir / _CACHE_STAMP).unlink(missing_ok=True)
+
+
+def _call(cmd: list[str], **kwargs: object) -> int:
+    """Run a CMake command to its end; its exit status.
+
+    On POSIX it leads a process group of its own, and if we are interrupted meanwhile (Ctrl-C,
+    or SIGTERM, which backend.py turns into SystemExit) the whole group is stopped before the
+    exception goes on: killing cmake alone would leave make or ninja and the compilers running
+    in a build folder whose lock is about to be released.
+    """
+    if os.name != "posix":
+        return subprocess.run(cmd, check=False, **kwargs).returncode  # type: ignore[call-overload]
+    group: dict[str, object] = (
+        {"process_group": 0} if sys.version_info >= (3, 11) else {"preexec_fn": os.setpgrp})
+    proc = subprocess.Popen(cmd, **group, **kwargs)  # type: ignore[call-overload]
+    try:
+        # Not proc.wait(): on Ctrl-C it first waits 0.25 s for a child that, in a group of its
+        # own, got no signal; a frontend may kill us meanwhile (python -m build does).
+        while proc.poll() is None:
+            time.sleep(0.02)
+        return int(proc.returncode)
+    except BaseException as e:
+        _stop_group(proc, signal.SIGINT if isinstance(e, KeyboardInterrupt) else signal.SIGTERM)
+        raise
+
+
+def _stop_group(proc: subprocess.Popen, sig: int, grace: float = 10.0) -> None:
+    """Send `sig` to the process group `proc` leads, wait for it to end, SIGKILL what lingers."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            try:
+                os.killpg(proc.pid, 0)  # are make or a compiler still there?
+            except ProcessLookupError:
+                return
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 def _fileno_ok(stream: object) -> bool:

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import time
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, zipwriter
 from .archive import atomic_output, normalized_mode, source_date_epoch
 from .errors import BuildError
 from .metadata import Project
 from .target import Tags
 
 _DATA_SCHEMES = ("data", "headers", "platlib", "purelib", "scripts")
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -112,35 +109,26 @@ def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterab
         if e.arcname in seen:
             raise BuildError(f"{e.arcname}: two files want this path in the wheel")
         seen.add(e.arcname)
+    total = sum(e.source.stat().st_size if e.source else len(e.data or b"") for e in ordered)
+    if not zipwriter.fits(total):
+        raise BuildError(f"the wheel's files add up to {total / 2**30:.1f} GiB; crosswheel writes "
+                         "wheels up to 4 GiB (no zip64)")
     date_time = time.gmtime(source_date_epoch())[:6]
     final = out_dir / wheel_name(project, tags)
-    with atomic_output(final) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+    with atomic_output(final) as tmp, open(tmp, "wb") as f, \
+            zipwriter.ZipWriter(f, date_time) as zw:
         record = []
         for e in ordered:
-            zi = zipfile.ZipInfo(e.arcname, date_time=date_time)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            mode = normalized_mode(e.source) if e.source else 0o644
-            zi.external_attr = (0o100000 | mode) << 16
-            digest = hashlib.sha256()
-            size = 0
-            with zf.open(zi, "w") as dst:
-                if e.source is not None:
-                    with open(e.source, "rb") as src:
-                        while chunk := src.read(_CHUNK):
-                            digest.update(chunk)
-                            size += len(chunk)
-                            dst.write(chunk)
-                else:
-                    assert e.data is not None
-                    digest.update(e.data)
-                    size = len(e.data)
-                    dst.write(e.data)
-            record.append(f"{_csv(e.arcname)},{_record_hash(digest.digest())},{size}")
+            if e.source is not None:
+                digest, size = zw.add(e.arcname, zipwriter.file_blocks(e.source),
+                                      normalized_mode(e.source))
+            else:
+                assert e.data is not None
+                digest, size = zw.add(e.arcname, zipwriter.bytes_blocks(e.data), 0o644)
+            record.append(f"{_csv(e.arcname)},{_record_hash(digest)},{size}")
         record.append(f"{info}/RECORD,,")
-        zi = zipfile.ZipInfo(f"{info}/RECORD", date_time=date_time)
-        zi.compress_type = zipfile.ZIP_DEFLATED
-        zi.external_attr = (0o100644) << 16
-        zf.writestr(zi, "\n".join(record) + "\n")
+        zw.add(f"{info}/RECORD", zipwriter.bytes_blocks(("\n".join(record) + "\n").encode()),
+               0o644)
     return final
 
 

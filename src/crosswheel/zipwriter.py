@@ -1,0 +1,129 @@
+"""A streaming zip writer that deflates large members on all cores, with reproducible bytes.
+
+zipfile compresses on one core. Here a member is cut into fixed 1 MiB blocks, each deflated on its
+own (ending with a sync flush, which leaves the stream byte-aligned), and the blocks are written in
+order followed by an empty final block: one valid deflate stream. The block boundaries depend only
+on the data, so the output is identical whatever the number of threads. Memory stays bounded:
+only a few blocks are in flight at a time, never a whole member.
+
+Archives stay below 4 GiB (no zip64); `fits()` tells the caller when to use zipfile instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import zlib
+from collections import deque
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:  # imported when first needed: small wheels never start a thread
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+BLOCK = 1 << 20
+LEVEL = 6
+_LIMIT = 0xFFFFFFFF - (1 << 24)  # leave room for headers and deflate's worst-case growth
+_FINAL = zlib.compressobj(LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)  # empty last block
+
+
+def fits(total_size: int) -> bool:
+    """Whether members adding up to `total_size` bytes can go in an archive without zip64."""
+    return total_size < _LIMIT
+
+
+def _deflate(block: bytes) -> bytes:
+    c = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    return c.compress(block) + c.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+    y, mo, d, h, mi, s = date_time
+    return h << 11 | mi << 5 | s // 2, (y - 1980) << 9 | mo << 5 | d
+
+
+class ZipWriter:
+    def __init__(self, f: BinaryIO, date_time: tuple[int, int, int, int, int, int],
+                 threads: int | None = None) -> None:
+        self.f = f
+        self.time, self.date = _dos_time(date_time)
+        self.central: list[bytes] = []
+        self.threads = threads or min(8, os.cpu_count() or 1)
+        self.pool: ThreadPoolExecutor | None = None
+
+    def add(self, name: str, blocks: Iterator[bytes], mode: int) -> tuple[bytes, int]:
+        """Write one member from its data in blocks; returns (sha256 digest, size)."""
+        raw = name.encode()
+        flags = 0 if name.isascii() else 0x800  # UTF-8 name
+        offset = self.f.tell()
+        self.f.write(self._local(raw, flags, 0, 0, 0))
+        sha, crc, size, csize = hashlib.sha256(), 0, 0, 0
+        inflight: deque[Future[bytes] | bytes] = deque()
+        for block in blocks:
+            sha.update(block)
+            crc = zlib.crc32(block, crc)
+            size += len(block)
+            if len(block) < BLOCK and not inflight:  # a small member: no thread needed
+                inflight.append(_deflate(block))
+            else:
+                inflight.append(self._pool().submit(_deflate, block))
+            while len(inflight) > 2 * self.threads:
+                csize += self._put(inflight.popleft())
+        while inflight:
+            csize += self._put(inflight.popleft())
+        self.f.write(_FINAL)
+        csize += len(_FINAL)
+        end = self.f.tell()
+        self.f.seek(offset)
+        self.f.write(self._local(raw, flags, crc, csize, size))
+        self.f.seek(end)
+        self.central.append(struct.pack(
+            "<IHHHHHHIIIHHHHHII", 0x02014B50, 3 << 8 | 20, 20, flags, 8, self.time, self.date,
+            crc, csize, size, len(raw), 0, 0, 0, 0, (0o100000 | mode) << 16, offset) + raw)
+        return sha.digest(), size
+
+    def __enter__(self) -> ZipWriter:
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        if kind is None:
+            self.finish()
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def finish(self) -> None:
+        """Write the central directory."""
+        start = self.f.tell()
+        for record in self.central:
+            self.f.write(record)
+        n = len(self.central)
+        self.f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, self.f.tell() - start,
+                                 start, 0))
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self.pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="crosswheel-deflate")
+        return self.pool
+
+    def _put(self, item: Future[bytes] | bytes) -> int:
+        data = item if isinstance(item, bytes) else item.result()
+        self.f.write(data)
+        return len(data)
+
+    def _local(self, raw: bytes, flags: int, crc: int, csize: int, size: int) -> bytes:
+        return struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, self.time, self.date, crc,
+                           csize, size, len(raw), 0) + raw
+
+
+def file_blocks(path: str | os.PathLike[str]) -> Iterator[bytes]:
+    with open(path, "rb") as f:
+        while block := f.read(BLOCK):
+            yield block
+
+
+def bytes_blocks(data: bytes) -> Iterator[bytes]:
+    for i in range(0, len(data), BLOCK):
+        yield data[i:i + BLOCK]

@@ -1,0 +1,54 @@
+"""The parallel deflate writer: valid zips, identical bytes whatever the thread count."""
+
+from __future__ import annotations
+
+import os
+import random
+import zipfile
+from pathlib import Path
+
+from crosswheel import zipwriter
+
+DT = (2020, 2, 29, 13, 37, 58)
+
+
+def write(path: Path, members: list[tuple[str, bytes, int]], threads: int) -> None:
+    with open(path, "wb") as f, zipwriter.ZipWriter(f, DT, threads) as zw:
+        for name, data, mode in members:
+            zw.add(name, zipwriter.bytes_blocks(data), mode)
+
+
+def test_large_members_are_split_into_blocks_and_read_back(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    words = [os.urandom(3).hex().encode() for _ in range(300)]
+    big = b" ".join(rng.choice(words) for _ in range(700_000))  # ~5 MiB: several blocks
+    assert len(big) > 4 * zipwriter.BLOCK
+    members = [("pkg/big.bin", big, 0o644), ("pkg/tool", b"#!/bin/sh\n", 0o755),
+               ("pkg/empty", b"", 0o644), ("pkg/ünïcode.txt", b"text", 0o644)]
+    write(tmp_path / "one.zip", members, threads=1)
+    write(tmp_path / "four.zip", members, threads=4)
+    assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "four.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "four.zip") as zf:
+        assert zf.testzip() is None
+        assert [i.filename for i in zf.infolist()] == [m[0] for m in members]
+        for name, data, mode in members:
+            info = zf.getinfo(name)
+            assert zf.read(name) == data
+            assert info.compress_type == zipfile.ZIP_DEFLATED
+            assert info.external_attr >> 16 == 0o100000 | mode
+            assert info.date_time == DT
+        assert zf.getinfo("pkg/big.bin").compress_size < len(big) // 2
+
+
+def test_add_returns_the_sha256_and_size(tmp_path: Path) -> None:
+    import hashlib
+
+    data = os.urandom(3 * zipwriter.BLOCK + 5)
+    with open(tmp_path / "x.zip", "wb") as f, zipwriter.ZipWriter(f, DT, 2) as zw:
+        digest, size = zw.add("x", zipwriter.bytes_blocks(data), 0o644)
+    assert (digest, size) == (hashlib.sha256(data).digest(), len(data))
+
+
+def test_fits_refuses_what_would_need_zip64() -> None:
+    assert zipwriter.fits(3 * 2**30)
+    assert not zipwriter.fits(4 * 2**30)
