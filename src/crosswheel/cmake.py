@@ -292,9 +292,9 @@ def _process_table() -> dict[int, tuple[int, str]]:
     except (OSError, subprocess.SubprocessError):
         return out
     for line in ps.splitlines():
-        with contextlib.suppress(ValueError):
-            pid, ppid, state = line.split()[:3]
-            out[int(pid)] = (int(ppid), state[:1])
+        fields = line.split()
+        if len(fields) >= 3 and fields[0].isdigit() and fields[1].isdigit():
+            out[int(fields[0])] = (int(fields[1]), fields[2][:1])
     return out
 
 
