@@ -30,6 +30,10 @@ def _hook(fn: F) -> F:
 
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, _terminate)
+            # The terminal went away; unless ignored on purpose (nohup).
+            hup = getattr(signal, "SIGHUP", None)
+            if hup is not None and signal.getsignal(hup) == signal.SIG_DFL:
+                signal.signal(hup, _terminate)
         try:
             return fn(*args, **kwargs)
         except CrosswheelError as e:
