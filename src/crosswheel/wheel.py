@@ -47,7 +47,11 @@ def staged_entries(staging: Path, project: Project, top_level: str | None = None
         rel = path.relative_to(staging).as_posix()
         top, _, rest = rel.partition("/")
         if path.is_symlink() and not links_out:
-            target = path.resolve()
+            try:
+                target = path.resolve()
+            except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+                raise BuildError(f"{rel}: a symbolic link in the staged files that leads to "
+                                 "itself (a loop)") from None
             if not target.is_relative_to(root):
                 raise BuildError(f"{rel}: a symbolic link in the staged files pointing out of the "
                                  f"staging folder (to {target}); install the file itself")
