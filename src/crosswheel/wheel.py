@@ -42,9 +42,19 @@ def staged_entries(staging: Path, project: Project, top_level: str | None = None
     entries = []
     root = staging.resolve()
     for path in sorted(staging.rglob("*")):
-        if path.is_dir():
-            continue
         rel = path.relative_to(staging).as_posix()
+        if path.is_dir():
+            # rglob does not enter a linked folder: one leading out would vanish unsaid.
+            if path.is_symlink() and not links_out and not path.resolve().is_relative_to(root):
+                raise BuildError(f"{rel}: a symbolic link in the staged files pointing out of the "
+                                 f"staging folder (to {path.resolve()}); install the files "
+                                 "themselves")
+            continue
+        try:
+            rel.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BuildError(f"{rel!r}: a file name that is not valid UTF-8, which a wheel "
+                             "cannot hold") from None
         top, _, rest = rel.partition("/")
         if path.is_symlink() and not links_out:
             try:
