@@ -550,7 +550,7 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
         cross = CrossConfig(**values)
     cmake_patches = [(frag, source) for name, frag, source in patches if name == "cmake"]
     cfg = _finalize(project_dir, pyproject, table_name, merged, cross, settings.verbose,
-                    [layer.source for layer in layers], cmake_patches)
+                    [layer.source for layer in layers], cmake_patches, provenance)
     cfg.provenance.update(provenance)
     return cfg
 
@@ -587,10 +587,16 @@ def _cmake_projects(patches: list[tuple[dict[str, Any], str]]) -> list[tuple[int
 
 def _finalize(project_dir: Path, pyproject: dict[str, Any], table_name: str | None,
               merged: dict[str, dict[str, Any]], cross: CrossConfig | None, verbose: bool,
-              sources: list[str], cmake_patches: list[tuple[dict[str, Any], str]]) -> Config:
+              sources: list[str], cmake_patches: list[tuple[dict[str, Any], str]],
+              provenance: dict[str, list[str]]) -> Config:
     project_name = pyproject["project"].get("name")
     if not isinstance(project_name, str):
         raise ConfigError(f"{project_dir / 'pyproject.toml'}: project.name: expected a string")
+    if not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?", project_name):
+        # Checked here, before the module lookup that derives its name from it.
+        raise ConfigError(f"{project_dir / 'pyproject.toml'}: project.name: {project_name!r} is "
+                          "not a valid distribution name (letters, digits, '.', '_' and '-', "
+                          "starting and ending with a letter or digit)")
     m = _defaults(O.MODULE, merged.get("module", {}), project_dir)
     module = ModuleConfig(
         # PEP 503 normalisation (as packaging.utils.canonicalize_name), with '_' for '-'.
@@ -617,8 +623,9 @@ def _finalize(project_dir: Path, pyproject: dict[str, Any], table_name: str | No
     if w["pure_python"] is None:
         w["pure_python"] = not cmake_cfgs
     if w["build_tag"] is not None and (not w["build_tag"][:1].isdigit() or "-" in w["build_tag"]):
-        raise ConfigError(f"wheel.build_tag: expected a string starting with a digit and without "
-                          f"'-', found {w['build_tag']!r}")
+        where = (provenance.get("wheel.build_tag") or ["configuration"])[-1]
+        raise ConfigError(f"{where}: wheel.build_tag: expected a string starting with a digit "
+                          f"and without '-', found {w['build_tag']!r}")
     stub = merged.get("stubgen")
     return Config(
         project_dir=project_dir,

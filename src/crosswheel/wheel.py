@@ -44,11 +44,11 @@ def staged_entries(staging: Path, project: Project, top_level: str | None = None
     for path in sorted(staging.rglob("*")):
         rel = path.relative_to(staging).as_posix()
         if path.is_dir():
-            # rglob does not enter a linked folder: one leading out would vanish unsaid.
-            if path.is_symlink() and not links_out and not path.resolve().is_relative_to(root):
-                raise BuildError(f"{rel}: a symbolic link in the staged files pointing out of the "
-                                 f"staging folder (to {path.resolve()}); install the files "
-                                 "themselves")
+            # rglob does not enter a linked folder, so its files would vanish unsaid; a wheel
+            # cannot hold links, and copying could duplicate or escape the staging folder.
+            if path.is_symlink() and not links_out:
+                raise BuildError(f"{rel}: a symbolic link to a folder in the staged files (to "
+                                 f"{path.resolve()}); install the files themselves")
             continue
         try:
             rel.encode("utf-8")

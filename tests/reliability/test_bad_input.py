@@ -194,9 +194,9 @@ CASES = [
     # ---- PEP 621
     # (module.name is set: without it, the lookup of a module named after the bad project name
     # fails first, and the message is about the module, not the name)
-    Case("invalid-name", [PP + r": invalid \[project\] table: Invalid project name '-bad name-'"],
-         pyproject=head(name='"-bad name-"'),
-         tool=CMAKE + f'[tool.crosswheel.module]\nname = "{MOD}"\n'),
+    # Checked before the module lookup, which would otherwise report module '_bad_name_'.
+    Case("invalid-name", [PP + r": project\.name: '-bad name-' is not a valid distribution name"],
+         pyproject=head(name='"-bad name-"')),
     Case("invalid-version", [PP + r": invalid \[project\] table: .*project\.version.*one\.two"],
          pyproject=head(version='"one.two"')),
     Case("license-expression-incomplete", [PP + r": project\.license: .*'MIT OR'"],

@@ -178,8 +178,11 @@ INSTALLS = {
         r"rel_pkg/passwd: a symbolic link .* \(to /etc/passwd\)"),
     "folder-link-out": (
         r'install(CODE "file(CREATE_LINK /etc \${CMAKE_INSTALL_PREFIX}/rel_pkg/etc SYMBOLIC)")',
-        r"rel_pkg/etc: a symbolic link in the staged files pointing out of the staging folder "
-        r"\(to /etc\)"),
+        r"rel_pkg/etc: a symbolic link to a folder in the staged files \(to /etc\)"),
+    "folder-link-inside": (
+        r'install(CODE "file(MAKE_DIRECTORY \${CMAKE_INSTALL_PREFIX}/rel_pkg/real)\n'
+        r'file(CREATE_LINK real \${CMAKE_INSTALL_PREFIX}/rel_pkg/alias SYMBOLIC)")',
+        r"rel_pkg/alias: a symbolic link to a folder in the staged files"),
     "link-loop": (
         r'install(CODE "file(CREATE_LINK loop \${CMAKE_INSTALL_PREFIX}/rel_pkg/loop SYMBOLIC)")',
         r"rel_pkg/loop: a symbolic link in the staged files that leads to itself"),
