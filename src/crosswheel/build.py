@@ -80,8 +80,7 @@ def _python_hints(prefix: str, t: Target, build_python: Target) -> dict[str, tup
 
 def _preload(cfg: Config, c: CMakeConfig, project: Project, t: Target, tags: Tags,
              install_prefix: Path, build_python: Target) -> dict[str, tuple[str, str]]:
-    v = sys.version_info if not t.cross else None
-    build_v = sys.version_info
+    v = sys.version_info
     s = "STRING"
     p: dict[str, tuple[str, str]] = {
         "PY_BUILD_CMAKE_VERSION": (s, PBC_COMPAT_VERSION),
@@ -95,16 +94,16 @@ def _preload(cfg: Config, c: CMakeConfig, project: Project, t: Target, tags: Tag
         "PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG": (s, ".".join(tags.python)),
         "PY_BUILD_CMAKE_PACKAGE_ABI_TAG": (s, ".".join(tags.abi)),
     }
-    for kind in ("BUILD_PYTHON", "PYTHON"):
-        if kind == "PYTHON" and v is None:
-            continue  # the target's patch level and flags are unknown when crossing
+    # PY_BUILD_CMAKE_PYTHON_* are py-build-cmake's older names for the same facts; when crossing
+    # they would claim the build interpreter is the target, so only BUILD_PYTHON_* are set.
+    for kind in ("BUILD_PYTHON",) if t.cross else ("BUILD_PYTHON", "PYTHON"):
         p |= {
             f"PY_BUILD_CMAKE_{kind}_INTERPRETER": ("FILEPATH", sys.executable),
-            f"PY_BUILD_CMAKE_{kind}_VERSION": (s, ".".join(map(str, build_v[:3]))),
-            f"PY_BUILD_CMAKE_{kind}_VERSION_MAJOR": (s, str(build_v.major)),
-            f"PY_BUILD_CMAKE_{kind}_VERSION_MINOR": (s, str(build_v.minor)),
-            f"PY_BUILD_CMAKE_{kind}_VERSION_PATCH": (s, str(build_v.micro)),
-            f"PY_BUILD_CMAKE_{kind}_RELEASE_LEVEL": (s, build_v.releaselevel),
+            f"PY_BUILD_CMAKE_{kind}_VERSION": (s, ".".join(map(str, v[:3]))),
+            f"PY_BUILD_CMAKE_{kind}_VERSION_MAJOR": (s, str(v.major)),
+            f"PY_BUILD_CMAKE_{kind}_VERSION_MINOR": (s, str(v.minor)),
+            f"PY_BUILD_CMAKE_{kind}_VERSION_PATCH": (s, str(v.micro)),
+            f"PY_BUILD_CMAKE_{kind}_RELEASE_LEVEL": (s, v.releaselevel),
             f"PY_BUILD_CMAKE_{kind}_ABIFLAGS": (s, sysconfig.get_config_var("ABIFLAGS") or ""),
         }
     if t.uses_abi3(cfg.wheel):
