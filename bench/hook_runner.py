@@ -6,8 +6,9 @@ Run by bench/run.py with a benchmark venv's python, in the project folder:
 
 This is the part of a frontend that matters here (pyproject_hooks' in-process script does the
 same: import the backend, call the hook) without the frontend itself. --zip-spans records, for
-every zipfile.ZipFile opened for writing, when it was opened and closed (all three backends write
-wheels with zipfile); it imports zipfile early, so it is only used for the large-wheel case.
+every zipfile.ZipFile opened for writing, when it was opened and closed (the peers write wheels
+with zipfile), and likewise every crosswheel.zipwriter.ZipWriter (crosswheel's own writer); it
+imports these early, so it is only used for the large-wheel case.
 """
 
 from __future__ import annotations
@@ -43,6 +44,26 @@ def _patch_zipfile(spans: list[dict]) -> None:
 
     zipfile.ZipFile.__init__ = patched_init  # type: ignore[method-assign]
     zipfile.ZipFile.close = patched_close  # type: ignore[method-assign]
+
+    try:
+        from crosswheel import zipwriter
+    except ImportError:  # another backend's venv
+        return
+    w_init, w_exit = zipwriter.ZipWriter.__init__, zipwriter.ZipWriter.__exit__
+
+    def writer_init(self, f, *args, **kwargs):  # type: ignore[no-untyped-def]
+        w_init(self, f, *args, **kwargs)
+        self._bench_span = {"file": getattr(f, "name", repr(f)), "start": time.perf_counter()}
+
+    def writer_exit(self, *exc):  # type: ignore[no-untyped-def]
+        span = self.__dict__.pop("_bench_span", None)
+        w_exit(self, *exc)
+        if span is not None:
+            span["end"] = time.perf_counter()
+            spans.append(span)
+
+    zipwriter.ZipWriter.__init__ = writer_init  # type: ignore[method-assign]
+    zipwriter.ZipWriter.__exit__ = writer_exit  # type: ignore[method-assign]
 
 
 def main() -> None:

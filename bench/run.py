@@ -902,9 +902,9 @@ METHOD = """\
   ZIP_DEFLATED level 6, single-threaded, in the benchmark process. sdist floor: tar.gz of the
   files the sdist includes. The floor starts no Python interpreter: where a case takes
   milliseconds, `cw / floor` is mostly interpreter start-up and imports.
-- Wheel write time: every `zipfile.ZipFile` a backend opens for writing is timed from opening to
-  closing (hook_runner.py --zip-spans, large-wheel case only), minus any CMake call inside that
-  span. Throughput = uncompressed bytes in the wheel / that time.
+- Wheel write time: every `zipfile.ZipFile` a backend opens for writing (crosswheel: its own
+  `crosswheel.zipwriter.ZipWriter`) is timed from opening to closing (hook_runner.py
+  --zip-spans, large-wheel case only), minus any CMake call inside that span. Throughput = uncompressed bytes in the wheel / that time.
 - Peak RSS: `ru_maxrss` of the hook's own process (not of CMake and the compilers).
 - Import time: `import <backend module>` timed in a fresh interpreter, interleaved, median and
   min; crosswheel's hooks import the rest of crosswheel lazily, so that part shows up in the
