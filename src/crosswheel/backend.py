@@ -10,9 +10,12 @@ from __future__ import annotations
 import functools
 import sys
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from .errors import CrosswheelError
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,18 +25,23 @@ def _terminate(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def install_signal_handlers() -> None:
+    """SIGTERM, and SIGHUP unless ignored on purpose (nohup), unwind like Ctrl-C."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    signal.signal(signal.SIGTERM, _terminate)
+    hup = getattr(signal, "SIGHUP", None)
+    if hup is not None and signal.getsignal(hup) == signal.SIG_DFL:
+        signal.signal(hup, _terminate)
+
+
 def _hook(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        import signal
-        import threading
-
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, _terminate)
-            # The terminal went away; unless ignored on purpose (nohup).
-            hup = getattr(signal, "SIGHUP", None)
-            if hup is not None and signal.getsignal(hup) == signal.SIG_DFL:
-                signal.signal(hup, _terminate)
+        install_signal_handlers()
         try:
             return fn(*args, **kwargs)
         except CrosswheelError as e:
@@ -43,7 +51,7 @@ def _hook(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _settings(config_settings: dict[str, Any] | None) -> Any:
+def _settings(config_settings: dict[str, Any] | None) -> Settings:
     from .config import Settings
 
     return Settings.parse(config_settings)

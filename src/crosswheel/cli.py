@@ -8,9 +8,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .errors import CrosswheelError
+
+if TYPE_CHECKING:  # the CLI imports the heavier modules only for the command it runs
+    from .build import Plan
+    from .cmake import Runner
+    from .config import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _settings(args: argparse.Namespace) -> Any:
+def _settings(args: argparse.Namespace) -> Settings:
     from .config import Settings
 
     raw: dict[str, list[str]] = {}
@@ -62,11 +67,9 @@ def _settings(args: argparse.Namespace) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import signal
+    from .backend import install_signal_handlers
 
-    from .backend import _terminate
-
-    signal.signal(signal.SIGTERM, _terminate)
+    install_signal_handlers()
     args = _parser().parse_args(argv)
     try:
         if args.command == "config" and args.config_command == "reference":
@@ -101,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _steps(plan: Any, runner: Any, which: str, args: argparse.Namespace) -> None:
+def _steps(plan: Plan, runner: Runner, which: str, args: argparse.Namespace) -> None:
     """Run (or, with --dry-run, print) configure/build/install of the plan's CMake steps."""
     from dataclasses import replace
 
