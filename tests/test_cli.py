@@ -90,3 +90,17 @@ def test_cli_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     r = cw("wheel", "-o", "cmake.biuld_type=Debug", cwd=project)
     assert r.returncode == 1
     assert "Did you mean 'build_type'?" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_configure_is_skipped_only_while_its_inputs_are_unchanged(tmp_path: Path) -> None:
+    project = copy("c-api", tmp_path)
+    assert cw("wheel", cwd=project).returncode == 0
+    r = cw("wheel", cwd=project)
+    assert "configuration unchanged" in r.stderr and "native configure" not in r.stderr
+    r = cw("wheel", "-o", "cmake.options.CW_TEST_OPTION=on", cwd=project)
+    assert "native configure: ok" in r.stderr, r.stderr
+    cache = project / ".py-build-cmake_cache/cp311-cp311-linux_x86_64/CMakeCache.txt"
+    assert "CW_TEST_OPTION:UNINITIALIZED=on" in cache.read_text()
+    r = cw("wheel", "-o", "cmake.options.CW_TEST_OPTION=on", "-o", "cmake.env.CW_ENV='x'",
+           cwd=project)
+    assert "native configure: ok" in r.stderr, r.stderr  # the environment counts too
