@@ -216,3 +216,27 @@ def test_platform_tag_guess_is_refused_when_crossing(tmp_path: Path) -> None:
     triple_cross_file(project, "aarch64")
     _, log = build(project, "override=wheel.platform_tag=guess", expect_fail=True)
     assert "'guess' is not supported when cross-compiling" in log
+
+
+def test_stubs_of_a_cross_build_come_from_the_native_build(tmp_path: Path) -> None:
+    project = copy_example("pybind11-project", tmp_path)
+    (project / "src/pybind11_example/_core.pyi").unlink()  # so stubgen has to write it
+    cross = triple_cross_file(project, "aarch64", "stubs.toml")
+    with cross.open("a") as f:
+        f.write("copy_from_native_build = []\n")  # a native build, nothing copied from it
+    wheel, log = build(project, f"cross={cross}",
+                       "override=stubgen.packages=['pybind11_example']")
+    assert "stubgen: added pybind11_example/_core.pyi" in log
+    with zipfile.ZipFile(wheel) as zf:
+        stub = zf.read("pybind11_example/_core.pyi").decode()
+    assert "def add(" in stub and "class Counter" in stub
+    check_target_wheel(wheel, "aarch64", tmp_path)
+
+
+def test_stubgen_without_a_native_build_is_skipped_with_a_reason(tmp_path: Path) -> None:
+    project = copy_example("c-api", tmp_path)
+    triple_cross_file(project, "aarch64")
+    wheel, log = build(project, "override=stubgen.packages=['c_api_example']")
+    assert "stubgen skipped: the cross-compiled module cannot be imported here" in log
+    with zipfile.ZipFile(wheel) as zf:
+        assert not [n for n in zf.namelist() if n.endswith(".pyi")]
