@@ -447,14 +447,14 @@ class _Layer:
     tree: dict[str, Any]  # validated, same shape as the tool table
 
 
-def _file_layers(path: Path, prefix: str, cross: bool) -> list[_Layer]:
+def _file_layers(path: Path, cross: bool) -> list[_Layer]:
     """A .toml or .pbc override file as layers; a cross file's top level is the cross section."""
     if not path.is_file():
         raise ConfigError(f"{path}: file not found")
     base = path.parent.resolve()
     if path.suffix == ".pbc":
         text = path.read_text(encoding="utf-8")
-        return [_Layer(src, validate(frag, src, base, prefix, lines=True))
+        return [_Layer(src, validate(frag, src, base, "", lines=True))
                 for frag, src in parse_lines(text, str(path))]
     data = read_toml(path)
     if cross:
@@ -495,16 +495,16 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
         for suffix in (".toml", ".pbc"):
             p = project_dir / f"{stem}.local{suffix}"
             if p.is_file():
-                locals_ += _file_layers(p, "", cross=False)
+                locals_ += _file_layers(p, cross=False)
     for p in settings.local:
-        locals_ += _file_layers(p, "", cross=False)
+        locals_ += _file_layers(p, cross=False)
     for stem in NAMES if with_cross else ():
         for suffix in (".toml", ".pbc"):
             p = project_dir / f"{stem}.cross{suffix}"
             if p.is_file():
-                crosses += _file_layers(p, "", cross=p.suffix == ".toml")
+                crosses += _file_layers(p, cross=p.suffix == ".toml")
     for p in settings.cross if with_cross else ():
-        crosses += _file_layers(p, "", cross=p.suffix != ".pbc")
+        crosses += _file_layers(p, cross=p.suffix != ".pbc")
     overrides = _override_layers(settings.override, Path.cwd())
     layers = [_Layer(src, base), *locals_, *crosses, *overrides]
 
@@ -549,10 +549,8 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
                                   for k, v in cross_keys.items()}
         cross = CrossConfig(**values)
     cmake_patches = [(frag, source) for name, frag, source in patches if name == "cmake"]
-    cfg = _finalize(project_dir, pyproject, table_name, merged, cross, settings.verbose,
-                    [layer.source for layer in layers], cmake_patches, provenance)
-    cfg.provenance.update(provenance)
-    return cfg
+    return _finalize(project_dir, pyproject, table_name, merged, cross, settings.verbose,
+                     [layer.source for layer in layers], cmake_patches, provenance)
 
 
 def _defaults(section: O.Section, values: dict[str, Any], project_dir: Path) -> dict[str, Any]:
@@ -641,6 +639,7 @@ def _finalize(project_dir: Path, pyproject: dict[str, Any], table_name: str | No
         cross=cross,
         verbose=verbose,
         sources=sources,
+        provenance=provenance,
     )
 
 
