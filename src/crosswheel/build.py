@@ -371,19 +371,16 @@ def build_sdist(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
 
 def write_metadata(project_dir: Path, out_dir: Path, settings: Settings) -> str:
     """prepare_metadata_for_build_wheel: the .dist-info folder without building anything."""
-    plan_cfg = config.load(project_dir, settings)
-    project = metadata.load(plan_cfg)
-    t = target.for_config(plan_cfg)
-    tags = t.tags(plan_cfg.wheel)
-    info = out_dir / project.dist_info
-    info.mkdir(parents=True, exist_ok=True)
-    (info / "METADATA").write_bytes(project.metadata)
-    (info / "WHEEL").write_bytes(wheel.wheel_file(tags, plan_cfg.wheel.pure_python))
-    (info / "entry_points.txt").write_text(project.entry_points)
-    for lic in project.license_files:
-        dst = info / "licenses" / lic
+    cfg = config.load(project_dir, settings)
+    project = metadata.load(cfg)
+    tags = target.for_config(cfg).tags(cfg.wheel)
+    for e in wheel.dist_info_entries(project, tags, cfg.wheel.pure_python, cfg.project_dir):
+        dst = out_dir / e.arcname
         dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(plan_cfg.project_dir / lic, dst)
+        if e.source is not None:
+            shutil.copyfile(e.source, dst)
+        else:
+            dst.write_bytes(e.data or b"")
     return project.dist_info
 
 

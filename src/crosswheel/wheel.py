@@ -106,17 +106,23 @@ def wheel_file(tags: Tags, pure: bool) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterable[Entry],
-          project_dir: Path) -> Path:
-    """Write the wheel; the result appears under its final name only once it is complete."""
+def dist_info_entries(project: Project, tags: Tags, pure: bool, project_dir: Path) -> list[Entry]:
+    """The .dist-info files, but RECORD (which is made while the wheel is written)."""
     info = project.dist_info
     meta = [
         Entry(f"{info}/METADATA", data=project.metadata),
         Entry(f"{info}/WHEEL", data=wheel_file(tags, pure)),
         Entry(f"{info}/entry_points.txt", data=project.entry_points.encode()),
     ]
-    meta += [Entry(f"{info}/licenses/{lic}", source=project_dir / lic)
-             for lic in project.license_files]
+    return meta + [Entry(f"{info}/licenses/{lic}", source=project_dir / lic)
+                   for lic in project.license_files]
+
+
+def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterable[Entry],
+          project_dir: Path) -> Path:
+    """Write the wheel; the result appears under its final name only once it is complete."""
+    info = project.dist_info
+    meta = dist_info_entries(project, tags, pure, project_dir)
     ordered = sorted(files, key=lambda e: e.arcname) + sorted(meta, key=lambda e: e.arcname)
     seen: set[str] = set()
     for e in ordered:
