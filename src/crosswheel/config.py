@@ -533,7 +533,8 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
     if crossing:
         sections_of(base.get("cross", {}), f"{src} [cross]")
     for layer in [*crosses, *overrides]:
-        if crossing:
+        # A cross file's tables apply even if it names no target: it was given to apply them.
+        if crossing or layer in crosses:
             sections_of(layer.tree.get("cross", {}), layer.source)
         sections_of(layer.tree, layer.source)
         sections_of(layer.tree.get(os_name, {}), f"{layer.source} [{os_name}]")

@@ -290,8 +290,9 @@ def cross_target(c: CrossConfig, build: Target) -> Target:
     abi = c.abi
     if abi is None and facts:
         abi = f"cp{version}{facts.get('ABIFLAGS') or ''}"
-    if abi is None and implementation and version and build.implementation == "cp":
-        abi = f"{implementation}{version}"
+    if abi is None and implementation and version:
+        # PyPy's ABI tag names its own ABI version too; every PyPy 7.3 release uses pp73.
+        abi = f"pypy{version}_pp73" if implementation == "pp" else f"{implementation}{version}"
     library = c.library
     if library is None and facts.get("LDLIBRARY") and facts.get("LIBDIR"):
         library = root(f"{facts['LIBDIR']}/{facts['LDLIBRARY']}")

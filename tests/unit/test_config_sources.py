@@ -345,3 +345,11 @@ def test_override_lines_take_bare_numbers_for_string_options(tmp_path: Path) -> 
     (root / "crosswheel.local.toml").write_text("[wheel]\nbuild_tag = 1\n")
     with pytest.raises(ConfigError, match=r"wheel\.build_tag: expected a string, found an integer"):
         config.load(root)
+
+
+def test_cross_file_without_target_keys_still_applies_its_tables(tmp_path: Path) -> None:
+    root = write_project(tmp_path, '[tool.crosswheel.cmake]\nbuild_type = "Release"\n')
+    (root / "crosswheel.cross.toml").write_text('[cmake]\nbuild_type = "Debug"\n')
+    cfg = config.load(root)
+    assert cfg.cross is None  # nothing says which target: a native build
+    assert cfg.cmake[0].build_type == "Debug"

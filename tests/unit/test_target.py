@@ -385,3 +385,10 @@ def test_for_config(tmp_path: Path, sysroot: Path) -> None:
     t = target.for_config(cfg)
     assert t.sysroot is not None and t.sysroot.resolve() == sysroot.resolve()
     assert (t.cross, t.platform, t.version) == (True, "linux_aarch64", "312")
+
+
+def test_pypy_cross_target_gets_pypys_abi_tag() -> None:
+    t = cross_target(CrossConfig(implementation="pp", version="310", arch="linux_aarch64"),
+                     native())
+    assert str(t.tags(wheel_cfg())) == "pp310-pypy310_pp73-linux_aarch64"
+    assert t.interpreter_id == "PyPy"
