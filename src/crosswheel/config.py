@@ -28,6 +28,11 @@ TRUTHY = {"", "1", "true", "yes", "y", "on"}
 FALSY = {"0", "false", "no", "n", "off"}
 NAMES = ("crosswheel", "py-build-cmake")
 CMAKE_TYPES = ("BOOL", "FILEPATH", "PATH", "STRING", "INTERNAL")
+# Edits of an environment variable (py-build-cmake's string operators; "(path)" joins with
+# os.pathsep).
+_ENV_OPS = {"=": "=", "value": "=", "+": "+", "append": "+", "prepend": "prepend",
+            "+(path)": "+(path)", "append_path": "+(path)", "prepend(path)": "prepend(path)",
+            "prepend_path": "prepend(path)", "-": "-", "remove": "-"}
 _LIST_OPS = {"=": "=", "value": "=", "+": "+", "append": "+", "-": "-", "remove": "-",
              "prepend": "prepend"}
 
@@ -266,15 +271,31 @@ class Validator:
                 return ops
             return self.str_list(v, key)
         if kind == "dict":
-            if not isinstance(v, dict) or not all(isinstance(x, str) for x in v.values()):
+            if not isinstance(v, dict):
                 self.fail(key, "a table of strings", v)
-            return dict(v)
+            return {name: x if x is CLEAR else self.env_value(x, f"{key}.{name}")
+                    for name, x in v.items()}
         if kind == "cmake-options":
             if not isinstance(v, dict):
                 self.fail(key, "a table of CMake options", v)
             return {name: x if x is CLEAR else self.cmake_option(x, f"{key}.{name}")
                     for name, x in v.items()}
         raise AssertionError(kind)
+
+    def env_value(self, v: Any, key: str) -> str | list[tuple[str, str]]:
+        """A string, or edits of the variable's value: {"+" = ..., "prepend(path)" = ...}."""
+        if isinstance(v, str):
+            return v
+        if not isinstance(v, dict) or not v or not all(k in _ENV_OPS for k in v):
+            self.fail(key, "a string or a table with keys " + ", ".join(sorted(set(_ENV_OPS))), v)
+        ops = []
+        for op, x in v.items():
+            for item in (x if isinstance(x, list) and _ENV_OPS[op] == "-" else [x]):
+                if not isinstance(item, str):
+                    self.fail(f"{key}.{op}", "a string", item)
+                ops.append((_ENV_OPS[op], item))
+        # A value set outright comes first; the edits then apply to it, in the order given.
+        return sorted(ops, key=lambda o: o[0] != "=")
 
     def str_list(self, v: Any, key: str) -> list[str]:
         if isinstance(v, str):
@@ -415,7 +436,16 @@ def merge_section(base: dict[str, Any], frag: dict[str, Any], section: O.Section
                     opts[name] = _apply_cmake_option(opts.get(name), spec, where, name)
             out[k] = opts
         elif opt.kind == "dict":
-            out[k] = {**out.get(k, {}), **v}
+            values = dict(out.get(k, {}))
+            for name, x in v.items():
+                if x is CLEAR:
+                    values.pop(name, None)
+                elif isinstance(x, str) or x[0][0] == "=":
+                    values[name] = x
+                else:
+                    old = values.get(name)
+                    values[name] = ([("=", old)] if isinstance(old, str) else old or []) + x
+            out[k] = values
         else:
             out[k] = v
     return out
@@ -554,6 +584,33 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
                      [layer.source for layer in layers], cmake_patches, provenance)
 
 
+def _resolve_env(name: str, value: str | list[tuple[str, str]]) -> str:
+    """An environment setting as one string; edits start from the variable's current value.
+
+    That value is escaped ($ -> $$), so only the configuration's own ${VAR} expand later.
+    """
+    if isinstance(value, str):
+        return value
+    result: str | None = None
+    for op, x in value:
+        if op == "=":
+            result = x
+            continue
+        if result is None:
+            result = os.environ.get(name, "").replace("$", "$$")
+        if op == "+":
+            result += x
+        elif op == "prepend":
+            result = x + result
+        elif op == "+(path)":
+            result = f"{result}{os.pathsep}{x}" if result else x
+        elif op == "prepend(path)":
+            result = f"{x}{os.pathsep}{result}" if result else x
+        else:  # "-"
+            result = result.replace(x, "")
+    return result or ""
+
+
 def _defaults(section: O.Section, values: dict[str, Any], project_dir: Path) -> dict[str, Any]:
     out = {}
     for opt in section.options:
@@ -614,6 +671,7 @@ def _finalize(project_dir: Path, pyproject: dict[str, Any], table_name: str | No
             if c["generator"] is None:
                 c["generator"] = os.environ.get("CMAKE_GENERATOR") or None
             c["source_path"] = Path(c["source_path"])
+            c["env"] = {k: _resolve_env(k, v) for k, v in c["env"].items()}
             c["options"] = {k: CMakeOption(tuple(o["value"]), o["type"])
                             for k, o in c["options"].items()}
             cmake_cfgs.append(CMakeConfig(index=index, **c))

@@ -123,7 +123,10 @@ CMAKE = Section(
         Option("install_args", "list+", "Extra arguments of the install step.", default=[]),
         Option("install_components", "list", "Components to install, one install step each; '' "
                "is the default component.", default=[""]),
-        Option("env", "dict", "Environment of the CMake steps; ${VAR} expands, $$ is a literal $.",
+        Option("env", "dict", "Environment of the CMake steps; ${VAR} expands, $$ is a literal $. "
+               "A value may instead edit the variable's current value: a table with "
+               "`+`/`prepend` (concatenate), `+(path)`/`prepend(path)` (join with the path "
+               "separator) or `-` (remove); on the command line `-o cmake.env.PATH+=(path)/opt/bin`.",
                default={}),
         Option("compiler_launcher", "str", "Compiler cache or distributed compiler for C, C++ "
                "and CUDA (CMAKE_<LANG>_COMPILER_LAUNCHER), e.g. 'ccache', 'sccache', or 'auto' "

@@ -29,7 +29,7 @@ CLEAR: Any = _Clear()
 _BARE = r'(?:[A-Za-z0-9_\-]*[A-Za-z0-9_]|"[^"]*")'
 _KEY = re.compile(rf'\s*{_BARE}(?:\s*\.\s*{_BARE})*\s*')
 # Longest operators first so that `=+` and `=!` are not read as `=` followed by a value.
-_OPERATORS = ("=!", "=+", "+=", "-=", "=")
+_OPERATORS = ("+=(path)", "=+(path)", "=!", "=+", "+=", "-=", "=")
 
 
 def parse_value(text: str) -> Any:
@@ -68,7 +68,8 @@ def parse_line(line: str, source: str) -> dict[str, Any]:
             at = col + len(op) + len(raw) - len(raw.lstrip())  # where the value starts
             raise ConfigError(f"{source}: invalid value at column {at} in {line!r}: "
                               f"{e}") from None
-        leaf = {"=": value, "+=": {"+": value}, "=+": {"prepend": value}, "-=": {"-": value}}[op]
+        leaf = {"=": value, "+=": {"+": value}, "=+": {"prepend": value}, "-=": {"-": value},
+                "+=(path)": {"+(path)": value}, "=+(path)": {"prepend(path)": value}}[op]
     tree: Any = leaf
     for k in reversed(keys):
         tree = {k: tree}

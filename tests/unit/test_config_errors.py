@@ -65,7 +65,9 @@ def test_unknown_key_in_a_cmake_option_table(tmp_path: Path) -> None:
     ("[tool.crosswheel.module]\ndirectory = []\n",
      "tool.crosswheel.module.directory: expected a path (string), found a list ([])"),
     ("[tool.crosswheel.cmake]\nenv = { A = 1 }\n",
-     "tool.crosswheel.cmake.env: expected a table of strings, found a table ({'A': 1})"),
+     "tool.crosswheel.cmake.env.A: expected a string or a table with keys +, +(path), -, =, "
+     "append, append_path, prepend, prepend(path), prepend_path, remove, value, found an "
+     "integer (1)"),
     ("[tool.crosswheel]\ncmake = 3\n",
      "tool.crosswheel.cmake: expected a table, found an integer (3)"),
     ("[tool.crosswheel.cmake]\nconfig = { add = ['x'] }\n",

@@ -353,3 +353,24 @@ def test_cross_file_without_target_keys_still_applies_its_tables(tmp_path: Path)
     cfg = config.load(root)
     assert cfg.cross is None  # nothing says which target: a native build
     assert cfg.cmake[0].build_type == "Debug"
+
+
+def test_environment_edits_start_from_the_current_value(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    monkeypatch.setenv("CW_PATHS", "/usr/bin")
+    monkeypatch.setenv("CW_FLAGS", "-O2 -g $x")
+    monkeypatch.delenv("CW_UNSET", raising=False)
+    root = write_project(tmp_path, '[tool.crosswheel.cmake]\nbuild_type = "Release"\n'
+                                   'env = { CW_FLAGS = { "+" = " -Wall", "-" = "-g " } }\n')
+    cfg = config.load(root, Settings(override=[
+        "cmake.env.CW_PATHS+=(path)/opt/bin", "cmake.env.CW_PATHS=+(path)/first",
+        "cmake.env.CW_UNSET+=(path)${HOME}/bin", "cmake.env.CW_NEW=plain"]))
+    env = cfg.cmake[0].env
+    assert env["CW_PATHS"] == os.pathsep.join(["/first", "/usr/bin", "/opt/bin"])
+    assert env["CW_FLAGS"] == "-O2 $$x -Wall"  # the inherited $ stays literal
+    assert env["CW_UNSET"] == "${HOME}/bin"  # nothing to append to; ${HOME} expands later
+    assert env["CW_NEW"] == "plain"
+    # A later plain value replaces the edits.
+    cfg = config.load(root, Settings(override=["cmake.env.CW_FLAGS=-O0"]))
+    assert cfg.cmake[0].env["CW_FLAGS"] == "-O0"
