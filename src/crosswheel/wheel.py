@@ -129,10 +129,6 @@ def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterab
         if e.arcname in seen:
             raise BuildError(f"{e.arcname}: two files want this path in the wheel")
         seen.add(e.arcname)
-    total = sum(e.source.stat().st_size if e.source else len(e.data or b"") for e in ordered)
-    if not zipwriter.fits(total):
-        raise BuildError(f"the wheel's files add up to {total / 2**30:.1f} GiB; crosswheel writes "
-                         "wheels up to 4 GiB (no zip64)")
     date_time = time.gmtime(source_date_epoch())[:6]
     final = out_dir / wheel_name(project, tags)
     with atomic_output(final) as tmp, open(tmp, "wb") as f, \
@@ -141,14 +137,15 @@ def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterab
         for e in ordered:
             if e.source is not None:
                 digest, size = zw.add(e.arcname, zipwriter.file_blocks(e.source),
-                                      normalized_mode(e.source))
+                                      normalized_mode(e.source), e.source.stat().st_size)
             else:
                 assert e.data is not None
-                digest, size = zw.add(e.arcname, zipwriter.bytes_blocks(e.data), 0o644)
+                digest, size = zw.add(e.arcname, zipwriter.bytes_blocks(e.data), 0o644,
+                                      len(e.data))
             record.append(f"{_csv(e.arcname)},{_record_hash(digest)},{size}")
         record.append(f"{info}/RECORD,,")
-        zw.add(f"{info}/RECORD", zipwriter.bytes_blocks(("\n".join(record) + "\n").encode()),
-               0o644)
+        text = ("\n".join(record) + "\n").encode()
+        zw.add(f"{info}/RECORD", zipwriter.bytes_blocks(text), 0o644, len(text))
     return final
 
 

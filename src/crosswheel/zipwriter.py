@@ -6,7 +6,7 @@ order followed by an empty final block: one valid deflate stream. The block boun
 on the data, so the output is identical whatever the number of threads. Memory stays bounded:
 only a few blocks are in flight at a time, never a whole member.
 
-Archives stay below 4 GiB (no zip64); `fits()` tells the caller when to use zipfile instead.
+Members and archives past 4 GiB get zip64 records, only where needed, like zipfile.
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ if TYPE_CHECKING:  # imported when first needed: small wheels never start a thre
 
 BLOCK = 1 << 20
 LEVEL = 6
-_LIMIT = 0xFFFFFFFF - (1 << 24)  # leave room for headers and deflate's worst-case growth
+_MAX32 = 0xFFFFFFFF
+_MAX16 = 0xFFFF
+# Where zip64 starts (module variables so that tests can move them): a member whose size may
+# not fit 32 bits once deflated (incompressible data grows slightly), an offset or a count.
+ZIP64_SIZE = _MAX32 - (1 << 24)
+ZIP64_OFFSET = _MAX32
+ZIP64_ENTRIES = _MAX16
 _FINAL = zlib.compressobj(LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)  # empty last block
-
-
-def fits(total_size: int) -> bool:
-    """Whether members adding up to `total_size` bytes can go in an archive without zip64."""
-    return total_size < _LIMIT
 
 
 def _deflate(block: bytes) -> bytes:
@@ -52,12 +53,18 @@ class ZipWriter:
         self.threads = threads or min(8, os.cpu_count() or 1)
         self.pool: ThreadPoolExecutor | None = None
 
-    def add(self, name: str, blocks: Iterator[bytes], mode: int) -> tuple[bytes, int]:
-        """Write one member from its data in blocks; returns (sha256 digest, size)."""
+    def add(self, name: str, blocks: Iterator[bytes], mode: int,
+            expected_size: int) -> tuple[bytes, int]:
+        """Write one member from its data in blocks; returns (sha256 digest, size).
+
+        `expected_size` decides, before any data is written, whether the local header needs
+        zip64 sizes.
+        """
         raw = name.encode()
         flags = 0 if name.isascii() else 0x800  # UTF-8 name
+        big = expected_size >= ZIP64_SIZE
         offset = self.f.tell()
-        self.f.write(self._local(raw, flags, 0, 0, 0))
+        self.f.write(self._local(raw, flags, 0, 0, 0, big))
         sha, crc, size, csize = hashlib.sha256(), 0, 0, 0
         inflight: deque[Future[bytes] | bytes] = deque()
         for block in blocks:
@@ -74,13 +81,23 @@ class ZipWriter:
             csize += self._put(inflight.popleft())
         self.f.write(_FINAL)
         csize += len(_FINAL)
+        if not big and max(size, csize) >= _MAX32:
+            raise OSError(f"{name}: grew past 4 GiB while it was being written")
         end = self.f.tell()
         self.f.seek(offset)
-        self.f.write(self._local(raw, flags, crc, csize, size))
+        self.f.write(self._local(raw, flags, crc, csize, size, big))
         self.f.seek(end)
+        extra_values = [size, csize] if big else []
+        if offset >= ZIP64_OFFSET:
+            extra_values.append(offset)
+        extra = struct.pack(f"<HH{len(extra_values)}Q", 1, 8 * len(extra_values),
+                            *extra_values) if extra_values else b""
+        version = 45 if extra else 20
         self.central.append(struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, 3 << 8 | 20, 20, flags, 8, self.time, self.date,
-            crc, csize, size, len(raw), 0, 0, 0, 0, (0o100000 | mode) << 16, offset) + raw)
+            "<IHHHHHHIIIHHHHHII", 0x02014B50, 3 << 8 | version, version, flags, 8, self.time,
+            self.date, crc, _MAX32 if big else csize, _MAX32 if big else size, len(raw),
+            len(extra), 0, 0, 0, (0o100000 | mode) << 16,
+            _MAX32 if offset >= ZIP64_OFFSET else offset) + raw + extra)
         return sha.digest(), size
 
     def __enter__(self) -> ZipWriter:
@@ -97,9 +114,14 @@ class ZipWriter:
         start = self.f.tell()
         for record in self.central:
             self.f.write(record)
-        n = len(self.central)
-        self.f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, self.f.tell() - start,
-                                 start, 0))
+        n, size = len(self.central), self.f.tell() - start
+        if n >= ZIP64_ENTRIES or start >= ZIP64_OFFSET or size >= ZIP64_OFFSET:
+            here = self.f.tell()
+            self.f.write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, n, n, size,
+                                     start))
+            self.f.write(struct.pack("<IIQI", 0x07064B50, 0, here, 1))
+            n, size, start = min(n, _MAX16), min(size, _MAX32), min(start, _MAX32)
+        self.f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, size, start, 0))
 
     def _pool(self) -> ThreadPoolExecutor:
         if self.pool is None:
@@ -113,9 +135,14 @@ class ZipWriter:
         self.f.write(data)
         return len(data)
 
-    def _local(self, raw: bytes, flags: int, crc: int, csize: int, size: int) -> bytes:
-        return struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, self.time, self.date, crc,
-                           csize, size, len(raw), 0) + raw
+    def _local(self, raw: bytes, flags: int, crc: int, csize: int, size: int,
+               big: bool) -> bytes:
+        if not big:
+            return struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, self.time, self.date,
+                               crc, csize, size, len(raw), 0) + raw
+        return struct.pack("<IHHHHHIIIHH", 0x04034B50, 45, flags, 8, self.time, self.date, crc,
+                           _MAX32, _MAX32, len(raw), 20) + raw + struct.pack("<HHQQ", 1, 16, size,
+                                                                             csize)
 
 
 def file_blocks(path: str | os.PathLike[str]) -> Iterator[bytes]:

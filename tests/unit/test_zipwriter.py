@@ -15,7 +15,7 @@ DT = (2020, 2, 29, 13, 37, 58)
 def write(path: Path, members: list[tuple[str, bytes, int]], threads: int) -> None:
     with open(path, "wb") as f, zipwriter.ZipWriter(f, DT, threads) as zw:
         for name, data, mode in members:
-            zw.add(name, zipwriter.bytes_blocks(data), mode)
+            zw.add(name, zipwriter.bytes_blocks(data), mode, len(data))
 
 
 def test_large_members_are_split_into_blocks_and_read_back(tmp_path: Path) -> None:
@@ -45,10 +45,24 @@ def test_add_returns_the_sha256_and_size(tmp_path: Path) -> None:
 
     data = os.urandom(3 * zipwriter.BLOCK + 5)
     with open(tmp_path / "x.zip", "wb") as f, zipwriter.ZipWriter(f, DT, 2) as zw:
-        digest, size = zw.add("x", zipwriter.bytes_blocks(data), 0o644)
+        digest, size = zw.add("x", zipwriter.bytes_blocks(data), 0o644, len(data))
     assert (digest, size) == (hashlib.sha256(data).digest(), len(data))
 
 
-def test_fits_refuses_what_would_need_zip64() -> None:
-    assert zipwriter.fits(3 * 2**30)
-    assert not zipwriter.fits(4 * 2**30)
+def test_zip64_records_where_sizes_offsets_or_counts_need_them(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    """The thresholds are lowered so that a small archive takes every zip64 path."""
+    import subprocess
+
+    monkeypatch.setattr(zipwriter, "ZIP64_SIZE", 1000)
+    monkeypatch.setattr(zipwriter, "ZIP64_OFFSET", 3000)
+    monkeypatch.setattr(zipwriter, "ZIP64_ENTRIES", 3)
+    members = [(f"pkg/m{i}.bin", os.urandom(700 * i), 0o644) for i in range(6)]
+    write(tmp_path / "z64.zip", members, threads=2)
+    raw = (tmp_path / "z64.zip").read_bytes()
+    assert b"PK\x06\x06" in raw and b"PK\x06\x07" in raw  # zip64 end record and locator
+    with zipfile.ZipFile(tmp_path / "z64.zip") as zf:
+        assert zf.testzip() is None
+        assert [zf.read(name) for name, _, _ in members] == [data for _, data, _ in members]
+    # Another implementation agrees.
+    subprocess.run(["unzip", "-tq", str(tmp_path / "z64.zip")], check=True)
