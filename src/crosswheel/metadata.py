@@ -272,7 +272,7 @@ def _validated(pyproject: dict[str, Any], project: dict[str, Any], project_dir: 
         try:
             canonicalize_license_expression(project["license"])
         except InvalidLicenseExpression as e:
-            raise ConfigError(f"{where}: project.license: {e}") from None
+            raise ConfigError(f"{where}: project.license = {project['license']!r}: {e}") from None
     try:
         meta = StandardMetadata.from_pyproject(
             pyproject, project_dir=project_dir,
@@ -281,7 +281,7 @@ def _validated(pyproject: dict[str, Any], project: dict[str, Any], project_dir: 
     except Exception as e:  # ConfigurationError or ExceptionGroup of them
         errors = getattr(e, "exceptions", [e])
         raise ConfigError(f"{where}: invalid [project] table: "
-                          + "; ".join(str(x) for x in errors)) from None
+                          + "; ".join(_describe(x, project) for x in errors)) from None
     license_files = [_rel(project_dir / p, project_dir) for p in meta.license_files or []]
     if meta.license_files is None and classic_license and "file" in project["license"]:
         license_files = [str(project["license"]["file"])]
@@ -297,6 +297,20 @@ def _validated(pyproject: dict[str, Any], project: dict[str, Any], project_dir: 
         readme=readme if isinstance(readme, str) else None,
         module=module,
     )
+
+
+def _describe(error: Exception, project: dict[str, Any]) -> str:
+    """pyproject-metadata's message, led by the key and value it is about: the library's wording
+    changes between versions, the key (its ConfigurationError.key) and the value do not."""
+    key = getattr(error, "key", None)
+    m = re.fullmatch(r"project\.([\w-]+)(?:\[(\d+)\])?", key or "")
+    if not m:
+        return str(error) if not key else f"{key}: {error}"
+    value = project.get(m[1])
+    if m[2] is not None and isinstance(value, list) and int(m[2]) < len(value):
+        value = value[int(m[2])]
+    shown = f" = {value!r}" if isinstance(value, (str, int, float, bool)) else ""
+    return f"{key}{shown}: {error}"
 
 
 def _entry_points(meta: Any) -> str:

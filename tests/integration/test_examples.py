@@ -24,7 +24,7 @@ def test_artefact_names(builds, name: str) -> None:
     res = b.direct
     # Exactly the two artefacts: nothing half-written or left over beside them.
     assert h.listdir(b.root / "dist") == sorted([ex.wheel, ex.sdist_name])
-    assert f"Successfully built {ex.sdist_name} and {ex.wheel}" in res.output, res.describe()
+    assert res.returncode == 0, res.describe()
 
 
 def test_wheel_file_list(builds, name: str) -> None:

@@ -199,10 +199,9 @@ CASES = [
          pyproject=head(name='"-bad name-"')),
     Case("invalid-version", [PP + r": invalid \[project\] table: .*project\.version.*one\.two"],
          pyproject=head(version='"one.two"')),
-    Case("license-expression-incomplete", [PP + r": project\.license: .*'MIT OR'"],
+    Case("license-expression-incomplete", [PP + r": project\.license = 'MIT OR': "],
          pyproject=head(license='"MIT OR"')),
-    Case("license-expression-unknown-id",
-         [PP + r": project\.license: Unknown license: 'not-a-licence'"],
+    Case("license-expression-unknown-id", [PP + r": project\.license = 'Not-A-Licence': "],
          pyproject=head(license='"Not-A-Licence"')),
     Case("license-file-missing", [PP + r": invalid \[project\] table: .*COPYING"],
          pyproject=head(**{"license-files": '["COPYING"]'})),
@@ -289,8 +288,9 @@ def test_bad_input(tmp_path: Path, case: Case) -> None:
         assert res.returncode != 0 and "Traceback" not in res.output, res.describe()
         where = re.search(r"at line (\d+), column (\d+)", case.expect[0])
         assert where, case.expect[0]
-        assert f"Failed to parse {project / 'pyproject.toml'}: " in res.output, res.describe()
-        assert f"(at line {where[1]}, column {where[2]})" in res.output, res.describe()
+        # The frontend's own wording is its business: it must name the file and the place.
+        assert str(project / "pyproject.toml") in res.output, res.describe()
+        assert f"line {where[1]}, column {where[2]}" in res.output, res.describe()
         u.check_output_folder(out)
         res = u.call_hook(project, "build_wheel", str(out), extra_env=case.env)
     assert res.returncode != 0, res.describe()

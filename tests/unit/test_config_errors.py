@@ -229,28 +229,29 @@ def test_dynamic_version_missing(tmp_path: Path) -> None:
     assert msg.endswith("has no __version__")
 
 
-@pytest.mark.parametrize(("field", "fragment"), [
-    ('name = "bad name!"\nversion = "1"',
-     "project.name: 'bad name!' is not a valid distribution name"),
-    ('name = "pkg"\nversion = "1.0.x"',
-     "Invalid \"project.version\" value, expecting a valid PEP 440 version (got '1.0.x')"),
+@pytest.mark.parametrize(("field", "start"), [
+    ('name = "bad name!"\nversion = "1"', "project.name: 'bad name!' is not a valid distribution name"),
+    ('name = "pkg"\nversion = "1.0.x"', "invalid [project] table: project.version = '1.0.x': "),
+    ('name = "pkg"\nversion = "1"\nrequires-python = ">=3.x"',
+     "invalid [project] table: project.requires-python = '>=3.x': "),
+    ('name = "pkg"\nversion = "1"\ndependencies = ["ok", "$$"]',
+     "invalid [project] table: project.dependencies[1] = '$$': "),
 ])
-def test_invalid_pep621_fields(tmp_path: Path, field: str, fragment: str) -> None:
+def test_invalid_pep621_fields(tmp_path: Path, field: str, start: str) -> None:
+    """The file, the field and the value come from crosswheel; what follows is pyproject-metadata's
+    explanation, whose wording changes between its versions and is not checked here."""
     root = write_project(tmp_path, "[tool.crosswheel.module]\nname = \"pkg\"\n",
                          project=f"[project]\n{field}\n").resolve()
     msg = error(root)
-    assert msg.startswith(f"{root / 'pyproject.toml'}: ")
-    assert fragment in msg
+    assert msg.startswith(f"{root / 'pyproject.toml'}: {start}"), msg
 
 
-@pytest.mark.parametrize(("expression", "message"), [
-    ("MIT AND", "Invalid license expression: 'MIT AND'"),
-    ("MIT OR Nonsense-9", "Unknown license: 'nonsense-9'"),
-])
-def test_invalid_license_expression(tmp_path: Path, expression: str, message: str) -> None:
+@pytest.mark.parametrize("expression", ["MIT AND", "MIT OR Nonsense-9"])
+def test_invalid_license_expression(tmp_path: Path, expression: str) -> None:
     root = write_project(tmp_path, project=f'[project]\nname = "pkg"\nversion = "1"\n'
                                            f'license = "{expression}"\n').resolve()
-    assert error(root) == f"{root / 'pyproject.toml'}: project.license: {message}"
+    msg = error(root)
+    assert msg.startswith(f"{root / 'pyproject.toml'}: project.license = {expression!r}: "), msg
 
 
 def test_valid_license_expression_and_files(tmp_path: Path) -> None:
