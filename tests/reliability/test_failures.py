@@ -94,50 +94,65 @@ SIGNAL_IDS = [f"{t}-{signal.Signals(s).name}" for t, s in SIGNALS]
 
 @pytest.mark.parametrize(("target", "sig"), SIGNALS, ids=SIGNAL_IDS)
 def test_signal_during_the_compile(tmp_path: Path, target: str, sig: int) -> None:
+    """The compile step leaves a marker and then holds (it is never released): the signal
+    certainly comes while it runs."""
     project = failing_project(tmp_path / "project")
     before = u.snapshot(project)
     out = tmp_path / "dist"
     marker = tmp_path / "compile-started"
     bg = u.Background(project, out, "--wheel", log=tmp_path / "log",
-                      extra_env={"RELIABILITY_SLEEP": "120", "RELIABILITY_MARKER": str(marker)})
+                      extra_env={"RELIABILITY_MARKER": str(marker),
+                                 "RELIABILITY_RELEASE": str(tmp_path / "never")})
     try:
         u.wait_for(marker.exists, u.TIMEOUT, "the compile to start")
         interrupt(bg, target, sig)
-        res = bg.wait(60)  # also: nothing of the build (make, the compile step) lives on
+        res = bg.wait()  # also: nothing of the build (make, the compile step) lives on
     finally:
         bg.kill()
     assert res.returncode != 0, res.describe()
-    assert "Successfully built" not in res.output
+    assert "never released" not in res.output, res.describe()
     u.check_output_folder(out)
     assert u.snapshot(project) == before
     next_build_succeeds(project, out, "rel_pkg/generated.txt")
 
 
-BIG_MB = 200
+BIG_MB = 16
 
 
 @pytest.fixture(scope="module")
 def big_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project whose wheel takes seconds to write: it installs 200 MiB of random bytes."""
+    """A project whose wheel has a 16 MiB member (deflated in blocks on the writer's threads)
+    and whose install step holds until released."""
     return u.blobs_project(tmp_path_factory.mktemp("big") / "project", 1, BIG_MB,
-                           name="big-pkg").resolve()
+                           name="big-pkg", hold=True).resolve()
 
 
 @pytest.mark.parametrize(("target", "sig"), SIGNALS, ids=SIGNAL_IDS)
 def test_signal_while_the_wheel_is_written(tmp_path: Path, big_project: Path, target: str,
                                           sig: int) -> None:
+    """The signal comes while the writer opens LICENSE, the last file it reads (after the
+    16 MiB member). Once CMake's install step holds, the test takes a lease on LICENSE, so the
+    writer's open() blocks and the test sees it happen: no timing involved."""
     before = u.snapshot(big_project)
     out = tmp_path / "dist"
-    bg = u.Background(big_project, out, "--wheel", log=tmp_path / "log")
+    installed, release = tmp_path / "installed", tmp_path / "release"
+    bg = u.Background(big_project, out, "--wheel", log=tmp_path / "log",
+                      extra_env={"RELIABILITY_HOLD_MARKER": str(installed),
+                                 "RELIABILITY_HOLD_RELEASE": str(release)})
     try:
-        parts = u.wait_for(lambda: [n for n in u.listdir(out) if n.endswith(".part")],
-                           u.TIMEOUT, "the wheel's .part file")
-        interrupt(bg, target, sig)
-        res = bg.wait(60)
+        u.wait_for(installed.exists, u.TIMEOUT, "CMake's install step")
+        with u.Lease(big_project / "LICENSE") as lease:
+            release.touch()
+            u.wait_for(lease.broken, u.TIMEOUT, "the wheel writer to open LICENSE")
+            parts = [n for n in u.listdir(out) if n.endswith(".part")]
+            assert parts, f"LICENSE was opened before the wheel's .part file existed\n{bg.log}"
+            assert (out / parts[0]).stat().st_size > BIG_MB << 19  # the blob is in it
+            interrupt(bg, target, sig)
+            res = bg.wait()
     finally:
         bg.kill()
-    assert res.returncode != 0, f"the signal came too late?\n{res.describe()}"
-    assert parts and not (out / parts[0]).exists()
+    assert res.returncode != 0, f"the build went on after the signal\n{res.describe()}"
+    assert not (out / parts[0]).exists()
     u.check_output_folder(out)
     assert u.snapshot(big_project) == before
     res = u.build(big_project, out, "--wheel")
@@ -335,19 +350,22 @@ def test_build_folder_of_an_interrupted_configure(tmp_path: Path) -> None:
         u.DATA_CMAKELISTS.replace("project(data_only LANGUAGES NONE)\n",
                                   "project(data_only LANGUAGES NONE)\n"
                                   "file(TOUCH ${CMAKE_BINARY_DIR}/configure-started)\n"
-                                  "execute_process(COMMAND ${CMAKE_COMMAND} -E sleep "
-                                  "$ENV{RELIABILITY_SLEEP})\n")).resolve()
+                                  "execute_process(COMMAND "
+                                  "${PY_BUILD_CMAKE_BUILD_PYTHON_INTERPRETER} "
+                                  "${CMAKE_CURRENT_SOURCE_DIR}/hold.py)\n"),
+        files={"hold.py": u.HOLD_PY}).resolve()
     out = tmp_path / "dist"
+    # The configure step holds until released, which never happens: SIGKILL comes during it.
     bg = u.Background(project, out, "--wheel", log=tmp_path / "log",
-                      extra_env={"RELIABILITY_SLEEP": "120"})
+                      extra_env={"RELIABILITY_HOLD_RELEASE": str(tmp_path / "never")})
     try:
         u.wait_for(lambda: list(project.glob(f"{u.CACHE}/*/configure-started")), u.TIMEOUT,
                    "CMake's configure")
         bg.signal_group(signal.SIGKILL)
-        bg.wait(60)
+        bg.wait()
     finally:
         bg.kill()
     u.check_output_folder(out)
-    res = u.build(project, out, "--wheel", extra_env={"RELIABILITY_SLEEP": "0"})
+    res = u.build(project, out, "--wheel")
     assert "configuration unchanged" not in res.output, res.describe()
     u.check_output_folder(out, [WHEEL])

@@ -123,7 +123,7 @@ class Background:
     def processes(self) -> list[tuple[int, int, str]]:
         return session_processes(self.sid)
 
-    def backend_pid(self, timeout: float = 60) -> int:
+    def backend_pid(self, timeout: float = TIMEOUT) -> int:
         """The hook subprocess (pyproject_hooks' _in_process.py) the frontend started."""
         found = wait_for(lambda: [pid for pid, ppid, cmd in self.processes()
                                   if ppid == self.proc.pid and "_in_process" in cmd], timeout,
@@ -335,8 +335,25 @@ def write_project(root: Path, tool: str = "", cmakelists: str | None = DATA_CMAK
     return root
 
 
-# A build step that takes as long as $RELIABILITY_SLEEP says (0 by default) and first leaves a
-# marker, so that a test knows the compile is under way before it signals.
+def hold_code(marker_env: str, release_env: str) -> str:
+    """Python code for a step of a build: it leaves the file named by $<marker_env>, then waits
+    until the file named by $<release_env> appears. A test thereby knows exactly which step
+    the build is in, and that it stays there, however loaded the machine: no timing involved.
+    (Unset variables: no marker, no wait.)"""
+    return f"""\
+marker, release = os.environ.get({marker_env!r}), os.environ.get({release_env!r})
+if marker:
+    open(marker, "w").close()
+deadline = time.monotonic() + 900  # a test that never releases has failed long before
+while release and not os.path.exists(release):
+    if time.monotonic() > deadline:
+        sys.exit("never released: " + release)
+    time.sleep(0.02)
+"""
+
+
+# A build step that first leaves a marker and holds until released (see hold_code), so that a
+# test can signal while the compile is under way.
 SLOW_CMAKELISTS = """\
 cmake_minimum_required(VERSION 3.17...4.4)
 project(slow LANGUAGES NONE)
@@ -349,14 +366,21 @@ install(FILES data.txt ${CMAKE_CURRENT_BINARY_DIR}/generated.txt
         DESTINATION ${PY_BUILD_CMAKE_IMPORT_NAME})
 """
 
-SLOW_PY = """\
-import os, sys, time
-marker = os.environ.get("RELIABILITY_MARKER")
-if marker:
-    open(marker, "w").close()
-time.sleep(float(os.environ.get("RELIABILITY_SLEEP", "0")))
+SLOW_PY = "import os, sys, time\n" + hold_code("RELIABILITY_MARKER", "RELIABILITY_RELEASE") + """\
 with open(sys.argv[1], "w") as f:
     f.write("generated\\n")
+"""
+
+# A step that holds (hold.py, $RELIABILITY_HOLD_MARKER/_RELEASE); HOLD_INSTALL: after the files
+# are installed: the next thing the build does is write the wheel.
+HOLD_PY = "import os, sys, time\n" + hold_code("RELIABILITY_HOLD_MARKER",
+                                              "RELIABILITY_HOLD_RELEASE")
+HOLD_INSTALL = """\
+install(CODE "execute_process(COMMAND \\"${PY_BUILD_CMAKE_BUILD_PYTHON_INTERPRETER}\\"
+  \\"${CMAKE_CURRENT_SOURCE_DIR}/hold.py\\" RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR \\"hold.py: \\${rc}\\")
+endif()")
 """
 
 
@@ -389,6 +413,39 @@ with open(sys.argv[1], "wb") as f:
 """
 
 
-def blobs_project(root: Path, count: int, mb: int, name: str = "blobs-pkg") -> Path:
-    return write_project(root, CMAKE_TOOL, BLOBS_CMAKELISTS.format(count=count, mb=mb), name,
-                         files={"blob.py": BLOB_PY})
+def blobs_project(root: Path, count: int, mb: int, name: str = "blobs-pkg",
+                  hold: bool = False) -> Path:
+    """`hold`: the install step ends by holding (HOLD_INSTALL)."""
+    cmakelists = BLOBS_CMAKELISTS.format(count=count, mb=mb) + (HOLD_INSTALL if hold else "")
+    files = {"blob.py": BLOB_PY, **({"hold.py": HOLD_PY} if hold else {})}
+    return write_project(root, CMAKE_TOOL, cmakelists, name, files=files)
+
+
+class Lease:
+    """A write lease (Linux fcntl F_SETLEASE) on a file: another process's open() of it blocks
+    until the lease is given up (or /proc/sys/fs/lease-break-time passes, 45 s by default), and
+    the holder sees that it was attempted. An event of the build, caught as it happens."""
+
+    def __init__(self, path: Path) -> None:
+        import fcntl
+
+        # The kernel tells the holder with SIGIO, whose default action ends the process.
+        self._old = signal.signal(signal.SIGIO, lambda signum, frame: None)
+        self.fd = os.open(path, os.O_RDONLY)
+        fcntl.fcntl(self.fd, fcntl.F_SETLEASE, fcntl.F_WRLCK)
+
+    def broken(self) -> bool:
+        """True once another process tried to open the file."""
+        import fcntl
+
+        return fcntl.fcntl(self.fd, fcntl.F_GETLEASE) != fcntl.F_WRLCK
+
+    def __enter__(self) -> Lease:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import fcntl
+
+        fcntl.fcntl(self.fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+        os.close(self.fd)
+        signal.signal(signal.SIGIO, self._old)
