@@ -31,6 +31,7 @@ def setup_commands() -> list[str]:
 
 def test_readme_setup_commands_are_the_ones_ci_runs() -> None:
     first, second = setup_commands()
+    assert first.startswith("python3 -m venv .venv && ")
     assert second == "bash tools/test.sh"
     assert "bash tools/test.sh" in (ROOT / ".ci/run").read_text()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import tarfile
 from pathlib import Path, PurePosixPath
 
@@ -11,6 +12,10 @@ from .archive import atomic_output, normalized_mode, source_date_epoch
 from .config import Config
 from .errors import ConfigError
 from .metadata import Project
+
+# Files a CMake project is likely built from: what the sdist.include suggestion looks for.
+_SOURCE_SUFFIXES = {".c", ".cc", ".cpp", ".cxx", ".c++", ".h", ".hh", ".hpp", ".hxx", ".inl",
+                    ".cu", ".cuh", ".f", ".f90", ".rs", ".pyx", ".pxd", ".cmake", ".in", ".def"}
 
 # Never worth shipping, and the build cache can hold gigabytes.
 _NEVER = {".git", ".hg", ".svn", "__pycache__", ".py-build-cmake_cache", ".crosswheel_cache",
@@ -82,11 +87,71 @@ def collect(cfg: Config, project: Project, out_dir: Path | None = None) -> list[
     return sorted(files, key=lambda x: x[1])
 
 
+def check_buildable(cfg: Config, files: list[tuple[Path, str]]) -> None:
+    """Refuse an sdist a wheel cannot be built from: each CMake project's CMakeLists.txt (and
+    CMakePresets.json when presets are used) must be in it. Like py-build-cmake, crosswheel
+    ships only the module and what sdist.include names; the message says what to add."""
+    root = cfg.project_dir.resolve()
+    have = {rel for _, rel in files}
+    missing: list[str] = []
+    folders: list[Path] = []
+    for c in cfg.cmake:
+        src = c.source_path.resolve()
+        if not src.is_relative_to(root):
+            raise ConfigError(f"{root / 'pyproject.toml'}: cmake.source_path {str(src)!r} is "
+                              "outside the project folder, so no sdist can hold it; build "
+                              "wheels from the project folder instead")
+        base = src.relative_to(root).as_posix()
+        names = ["CMakeLists.txt"]
+        if c.preset or c.build_presets:
+            names.append("CMakePresets.json")
+        for name in names:
+            rel = name if base == "." else f"{base}/{name}"
+            if rel not in have and (src / name).is_file() and rel not in missing:
+                missing.append(rel)
+                folders.append(src)
+    if not missing:
+        return
+    suggested = [*cfg.sdist.include]
+    for rel in missing:
+        if rel not in suggested:
+            suggested.append(rel)
+    for src in folders:
+        for pattern in _source_patterns(src, root, cfg, have):
+            if pattern not in suggested:
+                suggested.append(pattern)
+    table = f"[tool.{cfg.table_name or 'crosswheel'}.sdist]"
+    raise ConfigError(
+        f"{root / 'pyproject.toml'}: the sdist would lack {', '.join(missing)}, so no wheel "
+        f"could be built from it. An sdist holds the module, pyproject.toml, the readme and "
+        f"licences, plus what sdist.include names; add the CMake sources there, e.g. in "
+        f"{table}: include = {json.dumps(suggested)}")
+
+
+def _source_patterns(src: Path, root: Path, cfg: Config, have: set[str]) -> list[str]:
+    """sdist.include patterns for the folders under `src` that hold sources not yet shipped."""
+    out = []
+    module_top = {rel.split("/", 1)[0] for rel in have}
+    for child in sorted(src.iterdir()):
+        rel = child.relative_to(root).as_posix()
+        if (child.name.startswith(".") or child.name in _NEVER or rel in module_top
+                or (child / "CMakeCache.txt").exists()):  # a build folder
+            continue
+        if child.is_dir():
+            if any(p.suffix.lower() in _SOURCE_SUFFIXES or p.name == "CMakeLists.txt"
+                   for p in child.rglob("*") if p.is_file()):
+                out.append(f"{rel}/**")
+        elif child.suffix.lower() in _SOURCE_SUFFIXES and rel not in have:
+            out.append(rel)
+    return out
+
+
 def write(out_dir: Path, cfg: Config, project: Project) -> Path:
     prefix = f"{project.dist_name}-{project.version}"
     final = out_dir / f"{prefix}.tar.gz"
     mtime = source_date_epoch()
     files = collect(cfg, project, out_dir)
+    check_buildable(cfg, files)
 
     def info(name: str, size: int, mode: int) -> tarfile.TarInfo:
         ti = tarfile.TarInfo(f"{prefix}/{name}")

@@ -321,7 +321,12 @@ def write_project(root: Path, tool: str = "", cmakelists: str | None = DATA_CMAK
     mod = name.replace("-", "_")
     root.mkdir(parents=True, exist_ok=True)
     text = pyproject if pyproject is not None else PYPROJECT.format(name=name)
-    (root / "pyproject.toml").write_text(text + textwrap.dedent(tool), encoding="utf-8")
+    tool = textwrap.dedent(tool)
+    if cmakelists is not None and "sdist" not in tool:
+        # What the CMake project is built from, so that its sdist can build a wheel.
+        table = "py-build-cmake" if "[tool.py-build-cmake" in tool else "crosswheel"
+        tool += f'[tool.{table}.sdist]\ninclude = ["CMakeLists.txt", "data.txt", "*.py"]\n'
+    (root / "pyproject.toml").write_text(text + tool, encoding="utf-8")
     (root / "LICENSE").write_text("MIT License\n")
     (root / "data.txt").write_text("some data\n")
     (root / mod).mkdir(exist_ok=True)

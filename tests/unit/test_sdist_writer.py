@@ -209,3 +209,42 @@ def test_explicitly_named_licence_symlinked_from_outside_is_packed(tmp_path: Pat
         licence = tar.extractfile("my_pkg-1.0/LICENSE")
         assert licence is not None and licence.read() == b"shared licence\n"
     assert "my_pkg-1.0/data/outside.txt" not in names
+
+
+@pytest.mark.parametrize(("table", "tool", "line"), [
+    ("crosswheel", '[tool.crosswheel.cmake]\nbuild_type = "Release"\n',
+     'include = ["CMakeLists.txt", "cmake/**", "native/**", "src/**"]'),
+    ("py-build-cmake", '[tool.py-build-cmake.cmake]\nbuild_type = "Release"\n'
+                       '[tool.py-build-cmake.sdist]\ninclude = ["src/**"]\n',
+     'include = ["src/**", "CMakeLists.txt", "cmake/**", "native/**"]'),
+    ("crosswheel", '[tool.crosswheel.cmake]\nsource_path = "native"\npreset = "rel"\n',
+     'include = ["native/CMakeLists.txt", "native/CMakePresets.json", "native/lib/**"]'),
+])
+def test_sdist_without_the_cmake_sources_is_refused(tmp_path: Path, table: str, tool: str,
+                                                    line: str) -> None:
+    """An sdist that could not build a wheel is never written: the message names sdist.include
+    and the line to add, with the folders that hold sources."""
+    files = {"my_pkg/__init__.py": "", "CMakeLists.txt": "project(x)\n", "src/core.c": "",
+             "cmake/find.cmake": "", "docs/index.md": "", "build/CMakeCache.txt": "",
+             "native/CMakeLists.txt": "", "native/CMakePresets.json": "{}",
+             "native/lib/a.cpp": ""}
+    root = write_project(tmp_path / "p", tool, project=PROJECT.replace('readme = "README.md"\n', "")
+                         .replace('license-files = ["LICENSE"]\n', ""), files=files).resolve()
+    cfg = config.load(root)
+    with pytest.raises(ConfigError) as e:
+        sdist.write(tmp_path / "out", cfg, metadata.load(cfg))
+    msg = str(e.value)
+    assert msg.startswith(f"{root / 'pyproject.toml'}: the sdist would lack "), msg
+    assert msg.endswith(f"[tool.{table}.sdist]: {line}"), msg
+    assert not (tmp_path / "out").exists()
+
+
+def test_sdist_with_the_cmake_sources_is_written(tmp_path: Path) -> None:
+    tool = '[tool.crosswheel.cmake]\n[tool.crosswheel.sdist]\ninclude = ["CMakeLists.txt"]\n'
+    root = write_project(tmp_path / "p", tool, project=PROJECT.replace('readme = "README.md"\n', "")
+                         .replace('license-files = ["LICENSE"]\n', ""),
+                         files={"my_pkg/__init__.py": "", "CMakeLists.txt": "project(x)\n"})
+    cfg = config.load(root)
+    path = sdist.write(tmp_path / "out", cfg, metadata.load(cfg))
+    with tarfile.open(path) as tf:
+        assert "my_pkg-1.0/CMakeLists.txt" in tf.getnames()
