@@ -55,8 +55,15 @@ def test_dry_run_prints_the_commands_and_runs_nothing(tmp_path: Path) -> None:
     assert "cmake -S " in r.stderr and "-DCMAKE_BUILD_TYPE:STRING=Debug" in r.stderr
     assert "cmake --build " in r.stderr and "--config Debug" in r.stderr
     assert "cmake --install " in r.stderr and "--component python_modules" in r.stderr
-    assert not (project / "dist").exists()
-    assert not list((project / ".py-build-cmake_cache").rglob("CMakeCache.txt"))
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    for args in (["wheel", "-n"], ["configure", "-n"], ["build", "-n"], ["install", "-n"],
+                 ["sdist", "-n", "-d", "out"]):
+        r = cw(*args, cwd=project)
+        assert r.returncode == 0, r.stderr
+        # A dry run creates nothing: no build folder, no output folder.
+        assert sorted(p.relative_to(project) for p in project.rglob("*")) == before, args
+    assert r.stdout.strip() == str(project / "out/c_api_example-1.2.3.tar.gz")
+    assert "crosswheel: would add CMakeLists.txt\n" in r.stderr, r.stderr
 
 
 def test_config_show_names_where_each_value_came_from(tmp_path: Path) -> None:

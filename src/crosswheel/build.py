@@ -362,11 +362,19 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
             shutil.rmtree(plan.staging, ignore_errors=True)
 
 
-def build_sdist(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
+def build_sdist(project_dir: Path, out_dir: Path, settings: Settings,
+                dry_run: bool = False) -> Path:
+    """Write the sdist; with `dry_run`, list its files on stderr and write nothing."""
     from . import sdist
 
     cfg = config.load(project_dir, settings)
-    return sdist.write(out_dir, cfg, metadata.load(cfg))
+    if not dry_run:
+        return sdist.write(out_dir, cfg, metadata.load(cfg))
+    final, files = sdist.planned(out_dir, cfg, metadata.load(cfg))
+    for _, rel in files:
+        print(f"crosswheel: would add {rel}", file=sys.stderr)
+    print(f"crosswheel: would write {final} (and PKG-INFO)", file=sys.stderr)
+    return final
 
 
 def write_metadata(project_dir: Path, out_dir: Path, settings: Settings) -> str:

@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
         runner = Runner(verbose=settings.verbose, dry_run=args.dry_run, concise=True)
         if args.command == "sdist":
-            print(build_sdist(project, args.dist.resolve(), settings))
+            print(build_sdist(project, args.dist.resolve(), settings, dry_run=args.dry_run))
         elif args.command == "wheel":
             if args.dry_run:
                 _steps(make_plan(project, settings), runner, "all", args)

@@ -178,8 +178,9 @@ class Runner:
                              f"  build folder: {step.build_dir}")
 
     def configure(self, step: CMakeStep, force: bool = False) -> None:
-        step.build_dir.mkdir(parents=True, exist_ok=True)
-        self._forget_foreign_cache(step)
+        if not self.dry_run:  # a dry run creates and deletes nothing
+            step.build_dir.mkdir(parents=True, exist_ok=True)
+            self._forget_foreign_cache(step)
         text = step.preload_text()
         cmd = step.configure_command()
         key = hashlib.sha256(json.dumps(

@@ -146,12 +146,17 @@ def _source_patterns(src: Path, root: Path, cfg: Config, have: set[str]) -> list
     return out
 
 
-def write(out_dir: Path, cfg: Config, project: Project) -> Path:
-    prefix = f"{project.dist_name}-{project.version}"
-    final = out_dir / f"{prefix}.tar.gz"
-    mtime = source_date_epoch()
+def planned(out_dir: Path, cfg: Config, project: Project) -> tuple[Path, list[tuple[Path, str]]]:
+    """The sdist's path and its files, checked, without writing anything (also --dry-run's)."""
     files = collect(cfg, project, out_dir)
     check_buildable(cfg, files)
+    return out_dir / f"{project.dist_name}-{project.version}.tar.gz", files
+
+
+def write(out_dir: Path, cfg: Config, project: Project) -> Path:
+    prefix = f"{project.dist_name}-{project.version}"
+    final, files = planned(out_dir, cfg, project)
+    mtime = source_date_epoch()
 
     def info(name: str, size: int, mode: int) -> tarfile.TarInfo:
         ti = tarfile.TarInfo(f"{prefix}/{name}")
