@@ -79,8 +79,14 @@ def test_unknown_key_in_a_cmake_option_table(tmp_path: Path) -> None:
     ('[tool.crosswheel.cmake.options]\nX = { value = "a", strict = "no" }\n',
      "tool.crosswheel.cmake.options.X.strict: expected true or false, found a string ('no')"),
     ("[tool.crosswheel.cmake.options]\nX = 3\n",
-     "tool.crosswheel.cmake.options.X: expected a string, a boolean or a list of them, found a "
-     "list ([3])"),
+     "tool.crosswheel.cmake.options.X: expected a string, a boolean or a list of them (CMake "
+     'values are strings: write "3"), found an integer (3)'),
+    ('[tool.crosswheel.cmake.options]\nX = ["a", { b = 1 }]\n',
+     "tool.crosswheel.cmake.options.X[1]: expected a string, a boolean or a list of them, found "
+     "a table ({'b': 1})"),
+    ('[tool.crosswheel.cmake.options]\nX = { "+" = [1.5] }\n',
+     "tool.crosswheel.cmake.options.X.+[0]: expected a string, a boolean or a list of them "
+     '(CMake values are strings: write "1.5"), found a number (1.5)'),
     ("[tool.crosswheel.cmake]\noptions = []\n",
      "tool.crosswheel.cmake.options: expected a table of CMake options, found a list ([])"),
 ])

@@ -123,10 +123,16 @@ class Validator:
 
     def cmake_option(self, v: Any, key: str) -> dict[str, Any]:
         def items(x: Any, k: str) -> list[str | bool]:
-            x = x if isinstance(x, list) else [x]
-            if not all(isinstance(e, (str, bool)) for e in x):
-                self.fail(k, "a string, a boolean or a list of them", x)
-            return list(x)
+            # Name the value that is wrong: `WITH_X = 3` is an integer, not "a list ([3])".
+            bad = [(f"{k}[{i}]" if isinstance(x, list) else k, e)
+                   for i, e in enumerate(x if isinstance(x, list) else [x])
+                   if not isinstance(e, (str, bool))]
+            if bad:
+                where, e = bad[0]
+                hint = f' (CMake values are strings: write "{e}")' if isinstance(
+                    e, (int, float)) else ""
+                self.fail(where, "a string, a boolean or a list of them" + hint, e)
+            return list(x) if isinstance(x, list) else [x]
 
         if not isinstance(v, dict):
             return {"value": items(v, key), "type": None, "strict": True}
