@@ -17,9 +17,12 @@ def test_readme_reference_is_current() -> None:
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "| `build_type` |" in text
-    assert mod.updated(text) == text, "run: python tools/update_readme.py"
+    assert [p.relative_to(ROOT).as_posix() for p in mod.FILES] == ["README.md",
+                                                                     "docs/configuration.md"]
+    for path in mod.FILES:
+        text = path.read_text(encoding="utf-8")
+        assert "| `build_type` |" in text, path
+        assert mod.updated(text) == text, f"{path}: run python tools/update_readme.py"
 
 
 def setup_commands() -> list[str]:

@@ -1,4 +1,5 @@
-"""Regenerate README.md's configuration reference from src/crosswheel/options.py."""
+"""Regenerate the configuration reference of README.md and docs/configuration.md from
+src/crosswheel/options.py (the one definition of every option)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ def updated(text: str) -> str:
     return re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: body, text, flags=re.S)
 
 
+FILES = [ROOT / "README.md", ROOT / "docs" / "configuration.md"]
+
 if __name__ == "__main__":
-    readme = ROOT / "README.md"
-    readme.write_text(updated(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    for path in FILES:
+        path.write_text(updated(path.read_text(encoding="utf-8")), encoding="utf-8")
