@@ -4,7 +4,7 @@ from __future__ import annotations
 
 project = "crosswheel"
 author = "The crosswheel developers"
-copyright = "the crosswheel developers"  # noqa: A001 - Sphinx's name
+copyright = "the crosswheel developers"
 extensions = ["myst_parser"]
 source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build"]
