@@ -273,7 +273,7 @@ def verify(entries: Sequence[Entry], target: Target, cfg: Config, tags: Tags,
         policy, issues = most_compatible(facts, policies)
         if policy is None:
             more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
-            log(f"wheel.manylinux = 'auto': keeping linux_{arch}: "
+            log(f"wheel.manylinux = 'auto': keeping linux_{arch}, no level fits: "
                 f"{issues[0] if issues else 'no level is defined for ' + arch}{more}")
             return replace(tags, platform=[f"linux_{arch}"])
         log(f"wheel.manylinux = 'auto': {'.'.join(policy.tags(arch))}")
