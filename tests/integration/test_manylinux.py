@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import manylinuxutil as m  # noqa: E402
+import manylinuxutil as m
 
 
 def test_auto_tags_the_c_api_example_as_readelf_and_auditwheel_say(tmp_path):
