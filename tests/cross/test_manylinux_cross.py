@@ -1,0 +1,87 @@
+"""wheel.manylinux on aarch64 cross builds with Debian's cross gcc and the Debian 12 sysroot.
+
+The tag is compared with binutils' readelf and with `auditwheel show` (which reads a foreign
+architecture's wheel), and the wheel's module is imported under qemu.
+"""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import crossutil
+import manylinuxutil as m
+
+ARCH = "aarch64"
+
+
+def cross_file(project: Path, name: str, extra: str = "") -> Path:
+    f = project / name
+    f.write_text(f'triple = "{crossutil.target(ARCH).triple}"\n'
+                 f'sysroot = "{crossutil.sysroot(ARCH)}"\n{extra}')
+    return f
+
+
+def test_auto_tags_the_aarch64_c_api_module_manylinux2014_and_it_imports(tmp_path):
+    project = m.make_project(tmp_path)
+    cross = cross_file(project, "auto.toml", '[wheel]\nmanylinux = "auto"\n')
+    built = m.build(project, tmp_path / "dist", cross=cross)
+    assert built.returncode == 0, built.output
+    [whl] = built.wheels
+    tags = m.platform_tags(whl)
+    needed, versions = m.scan_wheel(whl, tmp_path / "unpacked")
+    # glibc's aarch64 port starts at 2.17, the oldest level with aarch64 data.
+    assert m.newest_glibc(versions) <= (2, 17), versions
+    assert needed <= {"libc.so.6"}, needed
+    assert tags == ["manylinux_2_17_aarch64", "manylinux2014_aarch64"]
+    assert m.wheel_tags(whl) == [f"cp311-cp311-{t}" for t in tags]
+    assert m.auditwheel_overall_tag(whl) == tags[0]
+    m.twine_check(whl)
+    site = tmp_path / "site"
+    with zipfile.ZipFile(whl) as zf:
+        zf.extractall(site)
+    res = crossutil.run_target_python(
+        ARCH, "import c_api_example as c; print(c.add(2, 40), c.platform())", [site])
+    assert res.stdout.split() == ["42", "aarch64"]
+
+
+def test_getrandom_on_aarch64_auto_above_2_25_and_claims_checked(tmp_path):
+    project = m.make_project(tmp_path, getrandom=True)
+    auto = cross_file(project, "auto.toml", '[wheel]\nmanylinux = "auto"\n')
+    built = m.build(project, tmp_path / "auto", cross=auto)
+    assert built.returncode == 0, built.output
+    [whl] = built.wheels
+    _, versions = m.scan_wheel(whl, tmp_path / "unpacked")
+    assert "GLIBC_2.25" in versions
+    tags = m.platform_tags(whl)
+    assert tags[0].endswith("_aarch64") and m.level(tags[0]) >= m.newest_glibc(versions)
+    assert m.level(tags[0]) >= (2, 25)
+    assert m.auditwheel_overall_tag(whl) == tags[0]
+    m.twine_check(whl)
+
+    # py-build-cmake users write the level into cross.arch: the claim is verified.
+    out = tmp_path / "claimed"
+    low = cross_file(project, "low.toml", "arch = 'manylinux_2_17_aarch64'\n")
+    refused = m.build(project, out, cross=low)
+    assert refused.returncode != 0 and "Traceback" not in refused.output
+    assert "low.toml: cross.arch claims manylinux_2_17_aarch64" in refused.output
+    line = next(x for x in refused.output.splitlines() if "GLIBC_2.25" in x)
+    assert "c_api_example/_core.cpython-311-aarch64-linux-gnu.so" in line
+    assert "getrandom" in line and "manylinux_2_17 allows up to GLIBC_2." in line
+    assert not out.exists() or not any(out.iterdir())
+
+    # A required level refuses the same way.
+    strict = cross_file(project, "strict.toml", '[wheel]\nmanylinux = "manylinux_2_17"\n')
+    refused = m.build(project, out, cross=strict)
+    assert refused.returncode != 0 and "GLIBC_2.25 (getrandom)" in refused.output
+    assert not out.exists() or not any(out.iterdir())
+
+    # A claim the binaries meet is kept as written.
+    high = cross_file(project, "high.toml", "arch = 'manylinux_2_28_aarch64'\n")
+    ok = m.build(project, out, cross=high)
+    assert ok.returncode == 0, ok.output
+    [whl] = ok.wheels
+    assert m.platform_tags(whl) == ["manylinux_2_28_aarch64"]
+    m.twine_check(whl)
