@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,9 @@ class Dynamic:
     # symbols are the undefined dynamic symbols bound to that version, sorted.
     version_needs: tuple[tuple[str, str, tuple[str, ...]], ...]
     undefined: frozenset[str]  # undefined, non-weak dynamic symbols (weak ones are optional)
+    # x86-64 micro-architecture levels the binary declares it needs (GNU property note,
+    # GNU_PROPERTY_X86_ISA_1_NEEDED): bit 0 baseline, 1 v2, 2 v3, 3 v4; 0 when not declared.
+    x86_isa_needed: int = 0
 
 
 def is_elf(path: Path) -> bool:
@@ -31,12 +35,25 @@ def is_elf(path: Path) -> bool:
         return False
 
 
+class Unreadable(ValueError):
+    """An ELF file pyelftools cannot parse (truncated, or corrupt)."""
+
+
 def read(path: Path) -> Dynamic:
     """The dynamic-linking facts of one ELF file (a static one has none of them)."""
+    from elftools.common.exceptions import ELFError
+
+    try:
+        return _read(path)
+    except (ELFError, OSError, ValueError, KeyError, IndexError, AssertionError) as e:
+        raise Unreadable(str(e) or type(e).__name__) from None
+
+
+def _read(path: Path) -> Dynamic:
     from elftools.elf.dynamic import DynamicSection
     from elftools.elf.elffile import ELFFile
     from elftools.elf.gnuversions import GNUVerNeedSection, GNUVerSymSection
-    from elftools.elf.sections import SymbolTableSection
+    from elftools.elf.sections import NoteSection, SymbolTableSection
     from elftools.elf.segments import InterpSegment
 
     with open(path, "rb") as f:
@@ -49,6 +66,7 @@ def read(path: Path) -> Dynamic:
         needed: list[str] = []
         index: dict[int, tuple[str, str]] = {}  # version index -> (library, version)
         dynsym = versym = None
+        isa = 0
         for sec in elf.iter_sections():
             if isinstance(sec, DynamicSection):
                 for tag in sec.iter_tags():
@@ -64,6 +82,8 @@ def read(path: Path) -> Dynamic:
                 versym = sec
             elif isinstance(sec, SymbolTableSection) and sec.name == ".dynsym":
                 dynsym = sec
+            elif isinstance(sec, NoteSection) and elf["e_machine"] == "EM_X86_64":
+                isa |= _x86_isa_needed(sec)
         by_version: dict[tuple[str, str], list[str]] = {v: [] for v in index.values()}
         undefined = set()
         if dynsym is not None:
@@ -80,4 +100,15 @@ def read(path: Path) -> Dynamic:
         interpreter=interpreter, soname=soname, needed=tuple(needed),
         version_needs=tuple((lib, ver, tuple(sorted(set(syms))))
                             for (lib, ver), syms in sorted(by_version.items())),
-        undefined=frozenset(undefined))
+        undefined=frozenset(undefined), x86_isa_needed=isa)
+
+
+def _x86_isa_needed(notes: Any) -> int:
+    out = 0
+    for note in notes.iter_notes():
+        if note["n_type"] != "NT_GNU_PROPERTY_TYPE_0" or note["n_name"] != "GNU":
+            continue
+        for prop in note["n_desc"]:
+            if prop.pr_type == "GNU_PROPERTY_X86_ISA_1_NEEDED" and prop.pr_datasz == 4:
+                out |= prop.pr_data
+    return out

@@ -43,7 +43,7 @@ _MUSL_LIBC = {"i686": "libc.musl-x86.so.1", "armv7l": "libc.musl-armv7.so.1"}
 @dataclass(frozen=True)
 class Issue:
     arcname: str
-    rule: str  # libc | symbol-version | library | blacklisted-symbol | purelib
+    rule: str  # libc | symbol-version | library | blacklisted-symbol | purelib | isa
     detail: str
 
     def __str__(self) -> str:
@@ -67,6 +67,7 @@ class Policy:
     symbol_versions: Mapping[str, frozenset[str]]  # for one architecture: GLIBC -> {"2.17", ...}
     whitelist: frozenset[str]
     blacklist: Mapping[str, frozenset[str]]
+    arch: str = ""
 
     def tags(self, arch: str) -> list[str]:
         """The PEP 600 tag first, then the legacy alias, as auditwheel writes them."""
@@ -99,6 +100,13 @@ def check(facts: Sequence[Facts], policy: Policy) -> list[Issue]:
         if re.match(r"[^/]+\.data/purelib/", f.arcname):
             issues.append(Issue(f.arcname, "purelib", "is a binary in the purelib folder; "
                                 "binaries belong in platlib"))
+        isa = d.x86_isa_needed & ~1  # bit 0 is the baseline every x86_64 machine has
+        if policy.arch == "x86_64" and isa:
+            level = 4 if isa & 8 else 3 if isa & 4 else 2 if isa & 2 else 0
+            name = f"x86-64-v{level}" if level else f"x86 ISA bits {isa:#x}"
+            issues.append(Issue(f.arcname, "isa", f"needs {name} instructions (its GNU property "
+                                "note says so); no manylinux level allows more than the "
+                                "x86-64 baseline"))
         libc = libc_of(d)
         if libc is not None and libc != policy.libc:
             issues.append(Issue(f.arcname, "libc", f"links {libc}, but {policy.name} is a "
@@ -177,7 +185,8 @@ def parse_policies(data: Any, libc: str, arch: str, source: str) -> list[Policy]
                 name=p["name"], aliases=tuple(p.get("aliases", ())), priority=p["priority"],
                 libc=libc, symbol_versions={k: frozenset(v) for k, v in by_arch.items()},
                 whitelist=whitelist,
-                blacklist={k: frozenset(v) for k, v in p.get("blacklist", {}).items()}))
+                blacklist={k: frozenset(v) for k, v in p.get("blacklist", {}).items()},
+                arch=arch))
     except (TypeError, KeyError, AttributeError) as e:
         raise BuildError(f"{source}: not in the shape crosswheel reads ({e!r})") from None
     # Choosing the oldest level that fits assumes each newer level allows all an older one does.
@@ -256,8 +265,14 @@ def verify(entries: Sequence[Entry], target: Target, cfg: Config, tags: Tags,
                           f"{target.platform}")
     from . import elfdeps
 
-    facts = [Facts(e.arcname, elfdeps.read(e.source)) for e in entries
-             if e.source is not None and elfdeps.is_elf(e.source)]
+    facts = []
+    for e in entries:
+        if e.source is not None and elfdeps.is_elf(e.source):
+            try:
+                facts.append(Facts(e.arcname, elfdeps.read(e.source)))
+            except elfdeps.Unreadable as err:
+                raise BuildError(f"{e.arcname}: starts like an ELF file but cannot be read "
+                                 f"as one ({err}), so its manylinux level is unknown") from None
     arch, libc = target.arch, target_libc(target)
     if setting == "auto":
         if not facts:

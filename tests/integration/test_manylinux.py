@@ -107,3 +107,15 @@ def test_a_level_the_policy_data_does_not_define_is_refused_naming_the_known_one
     assert "'manylinux_2_25' is not a level" in built.output
     assert "manylinux_2_24" in built.output and "manylinux_2_26" in built.output
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_module_built_for_x86_64_v3_stays_linux_as_auditwheel_says(tmp_path):
+    project = m.make_project(tmp_path)
+    built = m.build(project, tmp_path / "dist", "wheel.manylinux=auto",
+                    "cmake.options.CMAKE_C_FLAGS=-march=x86-64-v3 -mneeded")
+    assert built.returncode == 0, built.output
+    [whl] = built.wheels
+    assert m.platform_tags(whl) == ["linux_x86_64"]
+    [why] = [x for x in built.output.splitlines() if "keeping linux_x86_64" in x]
+    assert "x86-64-v3" in why
+    assert m.auditwheel_overall_tag(whl) == "linux_x86_64"

@@ -165,3 +165,24 @@ def test_claims_are_read_from_platform_tags():
                    "musllinux_1_2_aarch64", "manylinux_2_28_armv7l"]) == [
         ("manylinux_2_17", "x86_64"), ("manylinux2014", "x86_64"), ("musllinux_1_2", "aarch64"),
         ("manylinux_2_28", "armv7l")]
+
+
+def test_an_x86_64_binary_needing_more_than_the_baseline_fits_no_level():
+    v3 = Facts("pkg/_core.so", Dynamic(None, None, ("libc.so.6",), (), frozenset(),
+                                       x86_isa_needed=0b111))
+    x86 = Policy("manylinux_2_28", (), 64, "glibc", {}, frozenset(["libc.so.6"]), {}, "x86_64")
+    [issue] = check([v3], x86)
+    assert issue.rule == "isa" and "x86-64-v3" in issue.detail
+    baseline = Facts("pkg/_core.so", Dynamic(None, None, ("libc.so.6",), (), frozenset(),
+                                             x86_isa_needed=0b1))
+    assert check([baseline], x86) == []
+
+
+def test_a_file_that_only_starts_like_elf_is_unreadable_not_a_traceback(tmp_path):
+    from crosswheel import elfdeps
+
+    bad = tmp_path / "_core.so"
+    bad.write_bytes(b"\x7fELF\x02\x01\x01" + b"\0" * 9 + b"garbage")
+    assert elfdeps.is_elf(bad)
+    with pytest.raises(elfdeps.Unreadable):
+        elfdeps.read(bad)
