@@ -374,7 +374,8 @@ def write_metadata(project_dir: Path, out_dir: Path, settings: Settings) -> str:
     """prepare_metadata_for_build_wheel: the .dist-info folder without building anything."""
     cfg = config.load(project_dir, settings)
     project = metadata.load(cfg)
-    tags = target.for_config(cfg).tags(cfg.wheel)
+    t = target.for_config(cfg)
+    tags = manylinux.declared(cfg, t, t.tags(cfg.wheel))
     for e in wheel.dist_info_entries(project, tags, cfg.wheel.pure_python, cfg.project_dir):
         dst = out_dir / e.arcname
         dst.parent.mkdir(parents=True, exist_ok=True)

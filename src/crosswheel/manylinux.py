@@ -247,6 +247,21 @@ def _refusal(what: str, issues: Sequence[Issue]) -> BuildError:
                       "written):\n" + "\n".join(lines))
 
 
+def declared(cfg: Config, target: Target, tags: Tags) -> Tags:
+    """The tags a required level gives, known before building (prepare_metadata's WHEEL).
+
+    "auto" cannot know its answer before the binaries exist: its prepared WHEEL file says
+    linux_<arch> and the built wheel may say more.
+    """
+    setting = cfg.wheel.manylinux
+    if cfg.wheel.pure_python or setting in ("off", "auto") or target.os != "linux":
+        return tags
+    family = "musl" if setting.startswith("musllinux") else "glibc"
+    what = f"{_where(cfg, 'wheel.manylinux')} = {setting!r}"
+    policy = _by_name(load_policies(family, target.arch), setting, what, target.arch)
+    return replace(tags, platform=policy.tags(target.arch))
+
+
 def verify(entries: Sequence[Entry], target: Target, cfg: Config, tags: Tags,
            log: Callable[[str], None]) -> Tags:
     """The wheel's tags once its binaries have been checked against the level asked for.

@@ -10,6 +10,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import manylinuxutil as m
 
+PY = f"cp{sys.version_info[0]}{sys.version_info[1]}"
+
 
 def test_auto_tags_the_c_api_example_as_readelf_and_auditwheel_say(tmp_path):
     project = m.make_project(tmp_path)
@@ -26,7 +28,7 @@ def test_auto_tags_the_c_api_example_as_readelf_and_auditwheel_say(tmp_path):
                "manylinux_2_17": "manylinux2014"}
     alias = aliases.get(tags[0][: -len("_x86_64")])
     assert tags[1:] == ([f"{alias}_x86_64"] if alias else [])
-    assert m.wheel_tags(whl) == [f"cp311-cp311-{t}" for t in tags]
+    assert m.wheel_tags(whl) == [f"{PY}-{PY}-{t}" for t in tags]
     assert f"wheel.manylinux = 'auto': {'.'.join(tags)}" in built.output
     m.twine_check(whl)
 
@@ -119,3 +121,22 @@ def test_a_module_built_for_x86_64_v3_stays_linux_as_auditwheel_says(tmp_path):
     [why] = [x for x in built.output.splitlines() if "keeping linux_x86_64" in x]
     assert "x86-64-v3" in why
     assert m.auditwheel_overall_tag(whl) == "linux_x86_64"
+
+
+def test_a_required_levels_tags_are_in_the_prepared_metadata_too(tmp_path):
+    import zipfile
+
+    from crosswheel import build
+    from crosswheel.config import Settings
+
+    project = m.make_project(tmp_path)
+    settings = Settings.parse({"override": "wheel.manylinux=manylinux2014"})
+    name = build.write_metadata(project, tmp_path / "meta", settings)
+    prepared = (tmp_path / "meta" / name / "WHEEL").read_bytes()
+    assert (f"Tag: {PY}-{PY}-manylinux_2_17_x86_64\nTag: {PY}-{PY}-manylinux2014_x86_64\n"
+            .encode() in prepared)
+    whl = build.build_wheel(project, tmp_path / "dist", settings)
+    assert m.platform_tags(whl) == ["manylinux_2_17_x86_64", "manylinux2014_x86_64"]
+    with zipfile.ZipFile(whl) as zf:
+        assert zf.read(f"{name}/WHEEL") == prepared
+    m.twine_check(whl)
