@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -140,3 +141,24 @@ def test_a_required_levels_tags_are_in_the_prepared_metadata_too(tmp_path):
     with zipfile.ZipFile(whl) as zf:
         assert zf.read(f"{name}/WHEEL") == prepared
     m.twine_check(whl)
+
+
+def test_auditwheel_is_a_build_requirement_only_when_a_level_is_checked(tmp_path):
+    from crosswheel import backend
+
+    project = m.make_project(tmp_path)
+    (project / "claims.toml").write_text("arch = 'manylinux_2_28_aarch64'\n")
+
+    def requires(**settings: str) -> list[str]:
+        old = Path.cwd()
+        os.chdir(project)
+        try:
+            return backend.get_requires_for_build_wheel(settings)
+        finally:
+            os.chdir(old)
+
+    assert not any(r.startswith("auditwheel") for r in requires())
+    for settings in ({"override": "wheel.manylinux=auto"}, {"cross": "claims.toml"},
+                     {"override": "wheel.platform_tag=manylinux2014_x86_64"}):
+        assert [r for r in requires(**settings) if r.startswith("auditwheel")] == [
+            "auditwheel>=6.4"], settings
