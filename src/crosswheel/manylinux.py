@@ -311,7 +311,8 @@ def verify(entries: Sequence[Entry], target: Target, cfg: Config, tags: Tags,
     if setting != "off":
         policy = _required(facts, setting, arch, libc, f"{key} = {setting!r}", target)
         return replace(tags, platform=policy.tags(arch))
-    source = _where(cfg, "cross.arch" if cfg.cross and cfg.cross.arch else "wheel.platform_tag")
+    # wheel.platform_tag, when set, replaces the tag cross.arch gives.
+    source = _where(cfg, "wheel.platform_tag" if cfg.wheel.platform_tag else "cross.arch")
     for level, claimed_arch in claimed:
         _required(facts, level, claimed_arch, libc, f"{source} claims {level}_{claimed_arch}",
                   target)
