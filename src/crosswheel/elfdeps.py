@@ -8,6 +8,7 @@ here, and only then. Every value is plain data (tuples, strings) that a test can
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,21 +87,48 @@ def _read(path: Path) -> Dynamic:
                 isa |= _x86_isa_needed(sec)
         by_version: dict[tuple[str, str], list[str]] = {v: [] for v in index.values()}
         undefined = set()
+        # One version index per dynamic symbol, read as a whole: pyelftools' per-symbol
+        # lookup re-reads each symbol and costs seconds on big C++ modules.
+        ndx: tuple[int, ...] = ()
+        if versym is not None:
+            raw = versym.data()
+            ndx = struct.unpack(f"{'<' if elf.little_endian else '>'}{len(raw) // 2}H",
+                                raw[: len(raw) // 2 * 2])
         if dynsym is not None:
-            for i, sym in enumerate(dynsym.iter_symbols()):
-                if i == 0 or sym["st_shndx"] != "SHN_UNDEF":
-                    continue
-                if sym["st_info"]["bind"] != "STB_WEAK":
-                    undefined.add(sym.name)
-                if versym is not None:
-                    ndx = versym.get_symbol(i)["ndx"]
-                    if isinstance(ndx, int) and (ndx & 0x7FFF) in index:
-                        by_version[index[ndx & 0x7FFF]].append(sym.name)
+            for i, name, weak in _undefined_symbols(elf, dynsym):
+                if not weak:
+                    undefined.add(name)
+                version = index.get(ndx[i] & 0x7FFF) if i < len(ndx) else None
+                if version is not None:
+                    by_version[version].append(name)
     return Dynamic(
         interpreter=interpreter, soname=soname, needed=tuple(needed),
         version_needs=tuple((lib, ver, tuple(sorted(set(syms))))
                             for (lib, ver), syms in sorted(by_version.items())),
         undefined=frozenset(undefined), x86_isa_needed=isa)
+
+
+def _undefined_symbols(elf: Any, dynsym: Any) -> list[tuple[int, str, bool]]:
+    """(index, name, weak) of each undefined dynamic symbol, unpacked from the raw table.
+
+    pyelftools parses symbols one by one (about 0.25 ms each); a C++ module can have tens of
+    thousands, so the fixed-size records are unpacked here instead.
+    """
+    end = "<" if elf.little_endian else ">"
+    if elf.elfclass == 64:  # st_name, st_info, st_other, st_shndx, st_value, st_size
+        rec, name_i, info_i, shndx_i = struct.Struct(end + "IBBHQQ"), 0, 1, 3
+    else:  # st_name, st_value, st_size, st_info, st_other, st_shndx
+        rec, name_i, info_i, shndx_i = struct.Struct(end + "IIIBBH"), 0, 3, 5
+    data = dynsym.data()
+    strtab = elf.get_section(dynsym["sh_link"]).data()
+    out = []
+    for i, fields in enumerate(rec.iter_unpack(data[: len(data) // rec.size * rec.size])):
+        if i == 0 or fields[shndx_i] != 0:  # SHN_UNDEF = 0
+            continue
+        start = fields[name_i]
+        name = strtab[start: strtab.index(b"\0", start)].decode("utf-8", "replace")
+        out.append((i, name, fields[info_i] >> 4 == 2))  # STB_WEAK = 2
+    return out
 
 
 def _x86_isa_needed(notes: Any) -> int:
