@@ -137,3 +137,22 @@ def twine_check(wheel: Path) -> None:
     p = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", str(wheel)],
                        capture_output=True, text=True, check=False)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def readelf_undefined(path: Path) -> tuple[set[str], dict[str, set[str]]]:
+    """(non-weak undefined dynamic symbols, {version: its undefined symbols}) per readelf."""
+    out = subprocess.run(["readelf", "--dyn-syms", "--wide", str(path)], capture_output=True,
+                         text=True, check=True).stdout
+    strong: set[str] = set()
+    by_version: dict[str, set[str]] = {}
+    for line in out.splitlines():
+        cols = line.split()
+        # Num: Value Size Type Bind Vis Ndx Name [(n)]
+        if len(cols) < 8 or not cols[0].rstrip(":").isdigit() or cols[6] != "UND":
+            continue
+        name, _, version = cols[7].partition("@")
+        if cols[4] != "WEAK":
+            strong.add(name)
+        if version:
+            by_version.setdefault(version.lstrip("@"), set()).add(name)
+    return strong, by_version

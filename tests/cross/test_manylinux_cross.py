@@ -85,3 +85,25 @@ def test_getrandom_on_aarch64_auto_above_2_25_and_claims_checked(tmp_path):
     [whl] = ok.wheels
     assert m.platform_tags(whl) == ["manylinux_2_28_aarch64"]
     m.twine_check(whl)
+
+
+def test_the_elf_reader_agrees_with_readelf_on_64_and_32_bit_debian_binaries():
+    from crosswheel import elfdeps
+
+    files = []
+    for arch in ("aarch64", "armhf"):  # ELF64 and ELF32 (both little-endian)
+        dynload = crossutil.sysroot(arch) / "usr/lib/python3.11/lib-dynload"
+        files += sorted(dynload.glob("_[bcs]*.so"))[:6]
+    assert len(files) == 12
+    for path in files:
+        got = elfdeps.read(path)
+        needed, versions = m.readelf_needs(path)
+        strong, by_version = m.readelf_undefined(path)
+        assert set(got.needed) == needed, path
+        assert {v for _, v, _ in got.version_needs} == versions, path
+        assert got.undefined == strong, path
+        mine: dict[str, set[str]] = {}
+        for _, version, syms in got.version_needs:
+            if syms:
+                mine.setdefault(version, set()).update(syms)
+        assert mine == by_version, path
