@@ -10,6 +10,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import crossutil
 import manylinuxutil as m
@@ -17,25 +19,29 @@ import manylinuxutil as m
 ARCH = "aarch64"
 
 
-def cross_file(project: Path, name: str, extra: str = "") -> Path:
+def cross_file(project: Path, name: str, extra: str = "", arch: str = ARCH) -> Path:
     f = project / name
-    f.write_text(f'triple = "{crossutil.target(ARCH).triple}"\n'
-                 f'sysroot = "{crossutil.sysroot(ARCH)}"\n{extra}')
+    f.write_text(f'triple = "{crossutil.target(arch).triple}"\n'
+                 f'sysroot = "{crossutil.sysroot(arch)}"\n{extra}')
     return f
 
 
-def test_auto_tags_the_aarch64_c_api_module_manylinux2014_and_it_imports(tmp_path):
+@pytest.mark.parametrize(("arch", "wheel_arch", "machine"), [
+    ("aarch64", "aarch64", "aarch64"), ("armhf", "armv7l", "arm")])
+def test_auto_tags_the_c_api_module_manylinux2014_and_it_imports(tmp_path, arch, wheel_arch,
+                                                                  machine):
     project = m.make_project(tmp_path)
-    cross = cross_file(project, "auto.toml", '[wheel]\nmanylinux = "auto"\n')
+    cross = cross_file(project, "auto.toml", '[wheel]\nmanylinux = "auto"\n', arch)
     built = m.build(project, tmp_path / "dist", cross=cross)
     assert built.returncode == 0, built.output
     [whl] = built.wheels
     tags = m.platform_tags(whl)
     needed, versions = m.scan_wheel(whl, tmp_path / "unpacked")
-    # glibc's aarch64 port starts at 2.17, the oldest level with aarch64 data.
+    # 2.17 is the oldest level with data for these architectures (glibc's aarch64 port
+    # starts there), and a plain C module needs nothing newer.
     assert m.newest_glibc(versions) <= (2, 17), versions
     assert needed <= {"libc.so.6"}, needed
-    assert tags == ["manylinux_2_17_aarch64", "manylinux2014_aarch64"]
+    assert tags == [f"manylinux_2_17_{wheel_arch}", f"manylinux2014_{wheel_arch}"]
     assert m.wheel_tags(whl) == [f"cp311-cp311-{t}" for t in tags]
     assert m.auditwheel_overall_tag(whl) == tags[0]
     m.twine_check(whl)
@@ -43,8 +49,8 @@ def test_auto_tags_the_aarch64_c_api_module_manylinux2014_and_it_imports(tmp_pat
     with zipfile.ZipFile(whl) as zf:
         zf.extractall(site)
     res = crossutil.run_target_python(
-        ARCH, "import c_api_example as c; print(c.add(2, 40), c.platform())", [site])
-    assert res.stdout.split() == ["42", "aarch64"]
+        arch, "import c_api_example as c; print(c.add(2, 40), c.platform())", [site])
+    assert res.stdout.split() == ["42", machine]
 
 
 def test_getrandom_on_aarch64_auto_above_2_25_and_claims_checked(tmp_path):
