@@ -239,12 +239,16 @@ def _by_name(policies: Sequence[Policy], level: str, key: str, arch: str) -> Pol
                       f"{arch} (known: {known or 'none'}); a newer auditwheel may know it")
 
 
-def _refusal(what: str, issues: Sequence[Issue]) -> BuildError:
-    lines = [f"  {i}" for i in issues[:_MAX_SHOWN]]
-    if len(issues) > _MAX_SHOWN:
-        lines.append(f"  ... and {len(issues) - _MAX_SHOWN} more")
-    return BuildError(f"{what}, but the wheel's binaries do not fit it (no wheel was "
-                      "written):\n" + "\n".join(lines))
+class Refused(BuildError):
+    """The binaries do not fit a required level; `issues` holds every misfit, not just those shown."""
+
+    def __init__(self, what: str, issues: Sequence[Issue]) -> None:
+        self.issues = list(issues)
+        lines = [f"  {i}" for i in issues[:_MAX_SHOWN]]
+        if len(issues) > _MAX_SHOWN:
+            lines.append(f"  ... and {len(issues) - _MAX_SHOWN} more")
+        super().__init__(f"{what}, but the wheel's binaries do not fit it (no wheel was "
+                         "written):\n" + "\n".join(lines))
 
 
 def declared(cfg: Config, target: Target, tags: Tags) -> Tags:
@@ -329,5 +333,5 @@ def _required(facts: Sequence[Facts], level: str, arch: str, libc: str, what: st
     policy = _by_name(load_policies(family, arch), level, what, arch)
     issues = check(facts, policy)
     if issues:
-        raise _refusal(what, issues)
+        raise Refused(what, issues)
     return policy

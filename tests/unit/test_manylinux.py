@@ -186,3 +186,15 @@ def test_a_file_that_only_starts_like_elf_is_unreadable_not_a_traceback(tmp_path
     assert elfdeps.is_elf(bad)
     with pytest.raises(elfdeps.Unreadable):
         elfdeps.read(bad)
+
+
+def test_a_refusal_shows_twenty_issues_counts_the_rest_and_keeps_them_all():
+    from crosswheel.manylinux import Issue, Refused
+
+    issues = [Issue(f"pkg/_m{i}.so", "library", f"needs libx{i}.so") for i in range(25)]
+    e = Refused("wheel.manylinux = 'manylinux_2_17'", issues)
+    assert isinstance(e, BuildError) and e.issues == issues
+    lines = str(e).splitlines()
+    assert lines[0].startswith("wheel.manylinux = 'manylinux_2_17', but the wheel's binaries")
+    assert lines[1:21] == [f"  pkg/_m{i}.so needs libx{i}.so" for i in range(20)]
+    assert lines[21:] == ["  ... and 5 more"]
