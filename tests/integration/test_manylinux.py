@@ -162,3 +162,17 @@ def test_auditwheel_is_a_build_requirement_only_when_a_level_is_checked(tmp_path
                      {"override": "wheel.platform_tag=manylinux2014_x86_64"}):
         assert [r for r in requires(**settings) if r.startswith("auditwheel")] == [
             "auditwheel>=6.4"], settings
+
+
+def test_an_isolated_build_gets_auditwheel_itself(work: Path, isolated_env: dict[str, str]):
+    from . import helpers as h
+
+    project = m.make_project(work / "manylinux-isolated")
+    out = work / "manylinux-isolated-dist"
+    res = h.python_build(project, out, "--wheel", "-Coverride=wheel.manylinux=auto",
+                         isolated=True, env=isolated_env)
+    assert "auditwheel>=6.4" in res.output, res.describe()  # what crosswheel asked for
+    [whl] = sorted(out.glob("*.whl"))
+    tags = m.platform_tags(whl)
+    assert tags[0].startswith("manylinux_") and tags[0].endswith("_x86_64"), tags
+    assert m.auditwheel_overall_tag(whl) == tags[0]
