@@ -220,7 +220,9 @@ def requirements(cfg: Config) -> list[str]:
     """auditwheel (for its data) when this build will check a level; nothing otherwise."""
     tags = list(cfg.wheel.platform_tag or []) + ([cfg.cross.arch] if cfg.cross and
                                                   cfg.cross.arch else [])
-    if cfg.wheel.pure_python or (cfg.wheel.manylinux == "off" and not claims(tags)):
+    # 'guess' becomes this interpreter's manylinux tag, a claim like any other.
+    if cfg.wheel.pure_python or (cfg.wheel.manylinux == "off" and not claims(tags)
+                                 and "guess" not in tags):
         return []
     return [REQUIREMENT]
 
@@ -297,14 +299,13 @@ def verify(entries: Sequence[Entry], target: Target, cfg: Config, tags: Tags,
         if not facts:
             log("wheel.manylinux: the wheel holds no ELF files; keeping its tag")
             return tags
-        policies = load_policies(libc, arch)
         if libc == "musl":
             # auditwheel takes the musl version from the running machine; a cross target's
             # is unknown here, and any level would be a guess.
             log(f"wheel.manylinux = 'auto': keeping linux_{arch}: the target's musl version "
                 "is unknown; ask for a level such as 'musllinux_1_2'")
             return replace(tags, platform=[f"linux_{arch}"])
-        policy, issues = most_compatible(facts, policies)
+        policy, issues = most_compatible(facts, load_policies(libc, arch))
         if policy is None:
             more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
             log(f"wheel.manylinux = 'auto': keeping linux_{arch}, no level fits: "
