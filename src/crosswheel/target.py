@@ -139,7 +139,11 @@ class Target:
                               "set cross.arch (or wheel.platform_tag) to the target's tag")
         from packaging import tags
 
-        return next(iter(tags.sys_tags())).platform
+        # The most specific tag: the newest manylinux/musllinux level this machine satisfies.
+        # (packaging >= 26.4 lists the plain linux_<arch> tag first, older versions last.)
+        platforms = list(dict.fromkeys(t.platform for t in tags.sys_tags()))
+        specific = [p for p in platforms if p.startswith(("manylinux_", "musllinux_"))]
+        return (specific or platforms)[0]
 
 
 def native() -> Target:

@@ -99,7 +99,8 @@ CASES = [
          tool=CMAKE + "[tool.crosswheel.sdist]\ninclude = [1, 2]\n"),
     Case("wrong-type-cmake-option",
          [PP + r": tool\.crosswheel\.cmake\.options\.WITH_X: expected a string, a boolean or a "
-               r"list of them, found a list \(\[1\.5\]\)"],
+               r"list of them \(CMake values are strings: write \"1\.5\"\), found a number "
+               r"\(1\.5\)"],
          tool=CMAKE + "[tool.crosswheel.cmake.options]\nWITH_X = 1.5\n"),
     Case("wrong-type-cross-file",
          [r"{root}/bad\.cross\.toml: version: expected a string, found an integer \(311\)"],
