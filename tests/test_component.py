@@ -8,18 +8,27 @@ import sys
 import zipfile
 from pathlib import Path
 
+from crosswheel import component
+from crosswheel.config import Settings
+
 REPO = Path(__file__).resolve().parent.parent
 
 
-def build(project: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o",
-                           str(out), str(project)], capture_output=True, text=True, check=False)
+def build(project: Path, out: Path, *config: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(out)]
+    cmd += [f"-C{c}" for c in config]
+    return subprocess.run([*cmd, str(project)], capture_output=True, text=True, check=False)
+
+
+def copy_example(dest: Path) -> Path:
+    main = dest / "component"
+    shutil.copytree(REPO / "examples/component", main,
+                    ignore=shutil.ignore_patterns(".py-build-cmake_cache", "dist"))
+    return main
 
 
 def test_dev_component_wheel_holds_only_the_dev_component(tmp_path: Path) -> None:
-    main = tmp_path / "component"
-    shutil.copytree(REPO / "examples/component", main,
-                    ignore=shutil.ignore_patterns(".py-build-cmake_cache", "dist"))
+    main = copy_example(tmp_path)
     out = tmp_path / "dist"
 
     r = build(main / "dev", out)  # the main project has not been built yet
@@ -45,6 +54,17 @@ def test_dev_component_wheel_holds_only_the_dev_component(tmp_path: Path) -> Non
         "component_example_dev-1.0.0.dist-info/entry_points.txt",
     ]
     assert "Requires-Dist: component-example==1.0.0" in meta
+
+    # prepare_metadata_for_build_wheel gives the wheel's own .dist-info files, byte for byte.
+    prepared = tmp_path / "meta"
+    info = component.write_metadata(main / "dev", prepared, Settings())
+    assert info == "component_example_dev-1.0.0.dist-info"
+    files = {p.relative_to(prepared).as_posix(): p.read_bytes()
+             for p in sorted(prepared.rglob("*")) if p.is_file()}
+    assert sorted(files) == [f"{info}/METADATA", f"{info}/WHEEL", f"{info}/entry_points.txt"]
+    with zipfile.ZipFile(dev) as zf:
+        for arcname, data in files.items():
+            assert zf.read(arcname) == data, arcname
     with zipfile.ZipFile(out / "component_example-1.0.0-cp311-cp311-linux_x86_64.whl") as zf:
         main_names = zf.namelist()
     assert "component_example/_core.cpython-311-x86_64-linux-gnu.so" in main_names
@@ -61,3 +81,4 @@ def test_dev_component_wheel_holds_only_the_dev_component(tmp_path: Path) -> Non
                         "'component_example.h').is_file())"],
                        capture_output=True, text=True, check=True, cwd=tmp_path)
     assert r.stdout.split() == ["42", "True"]
+

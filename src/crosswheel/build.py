@@ -376,14 +376,7 @@ def write_metadata(project_dir: Path, out_dir: Path, settings: Settings) -> str:
     project = metadata.load(cfg)
     t = target.for_config(cfg)
     tags = manylinux.declared(cfg, t, t.tags(cfg.wheel))
-    for e in wheel.dist_info_entries(project, tags, cfg.wheel.pure_python, cfg.project_dir):
-        dst = out_dir / e.arcname
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if e.source is not None:
-            shutil.copyfile(e.source, dst)
-        else:
-            dst.write_bytes(e.data or b"")
-    return project.dist_info
+    return wheel.write_dist_info(out_dir, project, tags, cfg.wheel.pure_python, cfg.project_dir)
 
 
 def cmake_requirements(project_dir: Path, settings: Settings) -> list[str]:
