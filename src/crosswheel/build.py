@@ -12,7 +12,7 @@ import os
 import shutil
 import sys
 import sysconfig
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -353,14 +353,19 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
             run_stubgen(plan, runner)
         entries = wheel.staged_entries(plan.staging, plan.project,
                                        top_level=plan.project.module.name.split(".")[0])
-        if not plan.pure:
-            elf.check_entries(entries, plan.target, plan.target.uses_abi3(plan.cfg.wheel))
-        tags = manylinux.verify(entries, plan.target, plan.cfg, plan.tags, runner.log)
+        tags = checked_tags(plan, entries, runner.log)
         return wheel.write(out_dir, plan.project, tags, plan.pure, entries,
                            plan.cfg.project_dir)
     finally:
         if not plan.cfg.cmake:
             shutil.rmtree(plan.staging, ignore_errors=True)
+
+
+def checked_tags(plan: Plan, entries: list[wheel.Entry], log: Callable[[str], None]) -> Tags:
+    """The wheel's tags once its binaries are proven to fit the target (and a manylinux level)."""
+    if not plan.pure:
+        elf.check_entries(entries, plan.target, plan.target.uses_abi3(plan.cfg.wheel))
+    return manylinux.verify(entries, plan.target, plan.cfg, plan.tags, log)
 
 
 def build_sdist(project_dir: Path, out_dir: Path, settings: Settings) -> Path:

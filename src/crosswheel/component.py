@@ -60,7 +60,12 @@ def _project(project_dir: Path, pyproject: dict[str, Any]) -> Project:
 
 
 def write_metadata(project_dir: Path, out_dir: Path, settings: Settings) -> str:
-    """The component's .dist-info folder as its wheel will hold it, without building anything."""
+    """The component's .dist-info folder as its wheel will hold it, without building anything.
+
+    The tags are the main project's before any manylinux check: the check needs the built
+    binaries (like wheel.manylinux = "auto" for the main wheel), and a component without
+    binaries keeps them anyway.
+    """
     from . import config, target, wheel
 
     pyproject, _, main_dir = _load(project_dir)
@@ -70,8 +75,16 @@ def write_metadata(project_dir: Path, out_dir: Path, settings: Settings) -> str:
                                  cfg.wheel.pure_python, project_dir)
 
 
+def requirements(project_dir: Path, settings: Settings) -> list[str]:
+    """auditwheel when the main project wants a manylinux check (binaries get the same one)."""
+    from . import config, manylinux
+
+    _, _, main_dir = _load(project_dir)
+    return manylinux.requirements(config.load(main_dir, settings))
+
+
 def make_wheel(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
-    from . import build, wheel
+    from . import build, elfdeps, wheel
     from .cmake import Runner
 
     pyproject, comp, main_dir = _load(project_dir)
@@ -96,12 +109,17 @@ def make_wheel(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
                 runner.build(step)
             runner.install(step)
         entries = wheel.staged_entries(staging, project)
-        return wheel.write(out_dir, project, plan.tags, plan.pure, entries, project_dir)
+        tags = plan.tags
+        # Binaries (a library, a tool, debug symbols) pass the main wheel's checks and get its
+        # kind of tag; headers and CMake files alone keep the main project's plain tags.
+        if any(e.source is not None and elfdeps.is_elf(e.source) for e in entries):
+            tags = build.checked_tags(plan, entries, runner.log)
+        return wheel.write(out_dir, project, tags, plan.pure, entries, project_dir)
 
 
 @backend.hook
 def get_requires_for_build_wheel(config_settings: dict[str, Any] | None = None) -> list[str]:
-    return []
+    return requirements(Path.cwd(), backend.settings(config_settings))
 
 
 @backend.hook
