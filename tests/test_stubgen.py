@@ -27,7 +27,7 @@ def test_stubgen_describes_the_pybind11_module_and_keeps_shipped_stubs(tmp_path:
     shipped = project / "src/pybind11_example/__init__.pyi"
     shipped.write_text("# shipped by the project\ndef add(a: int, b: int) -> int: ...\n")
     (project / "src/pybind11_example/_core.pyi").unlink()
-    wheel = build(project, "override=stubgen.packages=['pybind11_example']")
+    wheel = build(project, "override=stubgen.packages=[pybind11_example]")
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         core = zf.read("pybind11_example/_core.pyi").decode()

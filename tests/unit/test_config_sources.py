@@ -42,10 +42,10 @@ def args_and_type(root: Path, settings: Settings | None = None) -> tuple[list[st
 def test_local_files_next_to_pyproject_apply_in_a_fixed_order(project: Path) -> None:
     (project / "crosswheel.local.toml").write_text('[cmake]\nargs = ["cw.toml"]\n'
                                                    'build_type = "CwToml"\n')
-    (project / "crosswheel.local.pbc").write_text('# a comment\n\ncmake.args += "cw.pbc"\n')
+    (project / "crosswheel.local.pbc").write_text('# a comment\n\ncmake.args+="cw.pbc"\n')
     (project / "py-build-cmake.local.toml").write_text('[cmake]\nargs = ["pbc.toml"]\n')
-    (project / "py-build-cmake.local.pbc").write_text('cmake.args += ["pbc.pbc"]\n'
-                                                      'cmake.build_type = "PbcPbc"\n')
+    (project / "py-build-cmake.local.pbc").write_text('cmake.args+=["pbc.pbc"]\n'
+                                                      'cmake.build_type="PbcPbc"\n')
     cfg = config.load(project)
     os_arg = {"linux": ["linux"], "windows": ["windows"]}.get(config.host_os(), [])
     assert cfg.cmake[0].args == ["pyproject", *os_arg, "cw.toml", "cw.pbc", "pbc.toml", "pbc.pbc"]
@@ -97,7 +97,7 @@ def test_errors_in_a_local_file_name_that_file(project: Path) -> None:
     assert str(e.value) == f"{local}: unknown key 'cmak'. Did you mean 'cmake'?"
     local.unlink()
     pbc = project / "crosswheel.local.pbc"
-    pbc.write_text("cmake.args += ['ok']\ncmake.biuld_type = 'x'\n")
+    pbc.write_text("cmake.args+=[ok]\ncmake.biuld_type=x\n")
     with pytest.raises(ConfigError) as e:
         config.load(project)
     assert str(e.value).startswith(f"{pbc}:2: [cmake]: unknown key 'biuld_type'. ")
@@ -154,8 +154,8 @@ def test_cross_file_with_os_uses_that_os_section(project: Path) -> None:
 def test_cross_files_next_to_pyproject_and_without_cross(project: Path) -> None:
     (project / "crosswheel.cross.toml").write_text('arch = "linux_armv7l"\n[cmake]\n'
                                                    'args = ["cross.toml"]\n')
-    (project / "py-build-cmake.cross.pbc").write_text('cross.version = "310"\n'
-                                                      'cmake.args += "cross.pbc"\n')
+    (project / "py-build-cmake.cross.pbc").write_text('version="310"\n'
+                                                      'cmake.args+="cross.pbc"\n')
     cfg = config.load(project)
     assert cfg.cross == CrossConfig(arch="linux_armv7l", version="310")
     assert cfg.cmake[0].args[-2:] == ["cross.toml", "cross.pbc"]
@@ -169,12 +169,27 @@ def test_cross_pbc_file_paths_resolve_against_its_folder(project: Path) -> None:
     folder = project.parent / "cross"
     folder.mkdir()
     pbc = folder / "arm.pbc"
-    pbc.write_text('cross.arch = "linux_armv7l"\ncross.toolchain_file = "arm.cmake"\n'
-                   "cmake.source_path = ../src\n")
+    pbc.write_text('arch="linux_armv7l"\ntoolchain_file=arm.cmake\n'
+                   "cmake.source_path=../src\n")
     cfg = config.load(project, Settings.parse({"cross": "cross/arm.pbc"}, project.parent))
     assert cfg.cross == CrossConfig(arch="linux_armv7l", toolchain_file=folder / "arm.cmake")
     assert cfg.cmake[0].source_path == folder / "../src"
     assert cfg.sources[-3:] == [f"{pbc}:1", f"{pbc}:2", f"{pbc}:3"]
+
+
+def test_a_cross_pbc_file_is_the_cross_section(project: Path) -> None:
+    """py-build-cmake's level: `os=linux` in a cross file is cross.os; `cross.os` is refused."""
+    pbc = project / "t.pbc"
+    pbc.write_text("os=linux\narch=linux_armv7l\ncmake.build_args+=[-j1]\n")
+    cfg = config.load(project, Settings(cross=[pbc]))
+    assert cfg.cross == CrossConfig(os="linux", arch="linux_armv7l")
+    assert cfg.cmake[0].build_args[-1] == "-j1"
+    with pytest.raises(ConfigError, match=r":1: unknown key 'os'"):  # a local file: top level
+        config.load(project, Settings(local=[pbc]))
+    pbc.write_text("arch=linux_armv7l\ncross.arch=linux_aarch64\n")
+    with pytest.raises(ConfigError) as e:
+        config.load(project, Settings(cross=[pbc]))
+    assert str(e.value).startswith(f"{pbc}:2: a cross file is the [cross] section already: ")
 
 
 def test_unknown_key_in_a_cross_file(project: Path) -> None:
@@ -205,7 +220,7 @@ def test_override_relative_paths_resolve_against_the_working_directory(project: 
 
 def test_override_operators_on_loaded_config(project: Path) -> None:
     s = Settings(override=["cmake.args=+first", "cmake.args+=last", "cmake.build_type=!",
-                           "cmake.install_components+=['py']", "cmake.args-=pyproject"])
+                           "cmake.install_components+=[py]", "cmake.args-=pyproject"])
     c = config.load(project, s).cmake[0]
     assert c.args[0] == "first" and c.args[-1] == "last" and "pyproject" not in c.args
     assert c.build_type is None
@@ -216,8 +231,8 @@ def test_override_operators_on_loaded_config(project: Path) -> None:
 def test_override_syntax_error_names_the_setting(project: Path) -> None:
     with pytest.raises(ConfigError) as e:
         config.load(project, Settings(override=["cmake.args ~ 3"]))
-    assert str(e.value) == ("-C override=cmake.args ~ 3: expected one of = += =+ -= =! at "
-                            "column 12 in 'cmake.args ~ 3'")
+    assert str(e.value) == ("-C override=cmake.args ~ 3: expected one of = += =+ -= =! +=(path) "
+                            "=+(path), found '~' at column 12 in 'cmake.args ~ 3'")
     with pytest.raises(ConfigError) as e:
         config.load(project, Settings(override=["cmake.generatr=Ninja"]))
     assert str(e.value) == ("-C override=cmake.generatr=Ninja: [cmake]: unknown key 'generatr'. "
@@ -365,7 +380,7 @@ def test_environment_edits_start_from_the_current_value(tmp_path: Path, monkeypa
                                    'env = { CW_FLAGS = { "+" = " -Wall", "-" = "-g " } }\n')
     cfg = config.load(root, Settings(override=[
         "cmake.env.CW_PATHS+=(path)/opt/bin", "cmake.env.CW_PATHS=+(path)/first",
-        "cmake.env.CW_UNSET+=(path)${HOME}/bin", "cmake.env.CW_NEW=plain"]))
+        "cmake.env.CW_UNSET+=(path)\"${HOME}/bin\"", "cmake.env.CW_NEW=plain"]))
     env = cfg.cmake[0].env
     assert env["CW_PATHS"] == os.pathsep.join(["/first", "/usr/bin", "/opt/bin"])
     assert env["CW_FLAGS"] == "-O2 $$x -Wall"  # the inherited $ stays literal
