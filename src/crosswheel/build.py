@@ -45,8 +45,9 @@ class Plan:
         return self.cfg.wheel.pure_python
 
 
-def _build_dir(c: CMakeConfig, t: Target) -> Path:
-    name = t.build_config + (f"-{c.index}" if c.index else "")
+def _build_dir(c: CMakeConfig, tags: Tags) -> Path:
+    """`{build_config}` is the wheel's tags, as py-build-cmake names it (cp37-abi3-linux_x86_64)."""
+    name = str(tags) + (f"-{c.index}" if c.index else "")
     return Path(c.build_path.replace("{build_config}", name))
 
 
@@ -176,7 +177,7 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
     build_python = target.native()
     out = []
     for c in cfg.cmake:
-        build_dir = _build_dir(c, t)
+        build_dir = _build_dir(c, tags)
         if not (c.source_path / "CMakeLists.txt").is_file() and not c.preset:
             raise BuildError(f"cmake.source_path: no CMakeLists.txt in {c.source_path}")
         defines = [opt.define(name) for name, opt in sorted(c.options.items())]
@@ -243,10 +244,10 @@ def make_plan(project_dir: Path, settings: Settings, editable: bool = False) -> 
     t = target.for_config(cfg)
     tags = t.tags(cfg.wheel)
     if not cfg.cmake:
-        staging = (cfg.project_dir / ".py-build-cmake_cache" / t.build_config / "editable"
+        staging = (cfg.project_dir / ".py-build-cmake_cache" / str(tags) / "editable"
                    if editable else _temp_dir())
         return Plan(cfg, project, t, tags, staging=staging)
-    staging = _build_dir(cfg.cmake[0], t) / ("editable" if editable else "crosswheel-staging")
+    staging = _build_dir(cfg.cmake[0], tags) / ("editable" if editable else "crosswheel-staging")
     copy_from = (cfg.cross.copy_from_native_build if cfg.cross else None)
     if editable and cfg.cross is not None:
         raise BuildError("an editable install cannot be cross-compiled: the target's modules "
@@ -258,10 +259,10 @@ def make_plan(project_dir: Path, settings: Settings, editable: bool = False) -> 
     # The native half: the same project and configuration, minus everything cross.
     native_cfg = config.load(project_dir, settings, with_cross=False)
     nt = target.native()
-    native_dir = _build_dir(native_cfg.cmake[0], nt) / "crosswheel-native-install"
+    native_tags = nt.tags(native_cfg.wheel)
+    native_dir = _build_dir(native_cfg.cmake[0], native_tags) / "crosswheel-native-install"
     define = [f"PY_BUILD_CMAKE_NATIVE_INSTALL_DIR:PATH={native_dir}"]
-    steps = _steps(native_cfg, project, nt, nt.tags(native_cfg.wheel), native_dir, "native",
-                   define)
+    steps = _steps(native_cfg, project, nt, native_tags, native_dir, "native", define)
     steps += _steps(cfg, project, t, tags, staging, "target", define)
     return Plan(cfg, project, t, tags, staging, steps, native_dir, copy_from)
 
