@@ -389,3 +389,25 @@ def test_environment_edits_start_from_the_current_value(tmp_path: Path, monkeypa
     # A later plain value replaces the edits.
     cfg = config.load(root, Settings(override=["cmake.env.CW_FLAGS=-O0"]))
     assert cfg.cmake[0].env["CW_FLAGS"] == "-O0"
+
+
+@pytest.mark.parametrize(("line", "hint"), [
+    ("cmake.env-={A=x}", "found the edit '-'; edit one entry instead (cmake.env.NAME-=...)"),
+    ("cmake.options=+{A=x}", "found the edit 'prepend'; edit one entry instead "
+                             "(cmake.options.NAME=+...)"),
+    ("cmake.env+=(path){A=x}", "found the edit '+(path)'"),
+])
+def test_a_whole_table_takes_assign_and_merge_only(project: Path, line: str, hint: str) -> None:
+    with pytest.raises(ConfigError) as e:
+        config.load(project, Settings(override=[line]))
+    assert str(e.value).startswith(f"-C override={line}: ")
+    assert "a whole table takes = or += only, " + hint in str(e.value)
+
+
+def test_merging_a_whole_table_keeps_the_other_keys(project: Path) -> None:
+    c = config.load(project, Settings(override=[
+        "cmake.env.OLD=keep", "cmake.options.OLD_OPT=keep",
+        'cmake.env+={NEW = "1"}', "cmake.options+={NEW_OPT = True}"])).cmake[0]
+    assert c.env["OLD"] == "keep" and c.env["NEW"] == "1"
+    assert c.options["OLD_OPT"].define("OLD_OPT") == "OLD_OPT=keep"
+    assert c.options["NEW_OPT"].define("NEW_OPT") == "NEW_OPT:BOOL=On"

@@ -90,14 +90,27 @@ class Validator:
         if kind == "dict":
             if not isinstance(v, dict):
                 self.fail(key, "a table of strings", v)
+            self.whole_table(v, key)
             return {name: x if x is CLEAR else self.env_value(x, f"{key}.{name}")
                     for name, x in v.items()}
         if kind == "cmake-options":
             if not isinstance(v, dict):
                 self.fail(key, "a table of CMake options", v)
+            self.whole_table(v, key)
             return {name: x if x is CLEAR else self.cmake_option(x, f"{key}.{name}")
                     for name, x in v.items()}
         raise AssertionError(kind)
+
+    def whole_table(self, v: dict[str, Any], key: str) -> None:
+        """A table option takes `=` and `+=` (merge keys in), as in py-build-cmake; the other
+        override operators name no variable (`cmake.env-=...` becomes a key "-")."""
+        written = {"+": "+=", "-": "-=", "prepend": "=+", "+(path)": "+=(path)",
+                   "prepend(path)": "=+(path)"}
+        op = next((k for k in v if k in written), None)
+        if op is not None:
+            raise ConfigError(f"{self.source}: {self.prefix}{key}: a whole table takes = or += "
+                              f"only, found the edit {op!r}; edit one entry instead "
+                              f"({self.prefix}{key}.NAME{written[op]}...)")
 
     def env_value(self, v: Any, key: str) -> str | list[tuple[str, str]]:
         """A string, or edits of the variable's value: {"+" = ..., "prepend(path)" = ...}."""
