@@ -113,8 +113,12 @@ BASE = {"OPT_STR:UNINITIALIZED": "base", "OPT_LIST:UNINITIALIZED": "x",
     (["cmake.options.OPT_PRE=!", "wheel.python_abi=abi3", "wheel.abi3_minimum_cpython_version=37"],
      {"OPT_PRE:": "", "PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG:STRING": "cp37",
       "PY_BUILD_CMAKE_PACKAGE_ABI_TAG:STRING": "abi3"}),
+    # a list of tags reaches CMake as a CMake list, as py-build-cmake passes it
+    (["wheel.python_tag=[py2, py3]", "wheel.python_abi=none"],
+     {"PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG:STRING": "py2;py3",
+      "PY_BUILD_CMAKE_PACKAGE_ABI_TAG:STRING": "none"}),
 ], ids=["bare-string", "True", "array-ops", "object", "table+=", "path-ops", "quoted-comment",
-        "clear-number"])
+        "clear-number", "tag-list"])
 def test_each_rule_reaches_cmake(tmp_path: Path, lines: list[str], expected: dict[str, str]) -> None:
     project = make_project(tmp_path)
     _, values, _ = build(project, *(f"override={line}" for line in lines))

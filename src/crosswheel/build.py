@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
+import platform
 import shutil
 import sys
 import sysconfig
@@ -92,15 +93,16 @@ def _preload(cfg: Config, c: CMakeConfig, project: Project, t: Target, tags: Tag
         "PY_BUILD_CMAKE_PACKAGE_VERSION": (s, project.version),
         "PY_BUILD_CMAKE_IMPORT_NAME": (s, project.module.name),
         "PY_BUILD_CMAKE_MODULE_NAME": (s, project.module.name),
-        "PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG": (s, ".".join(tags.python)),
-        "PY_BUILD_CMAKE_PACKAGE_ABI_TAG": (s, ".".join(tags.abi)),
+        # CMake lists, as py-build-cmake passes them ("py2;py3").
+        "PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG": (s, ";".join(tags.python)),
+        "PY_BUILD_CMAKE_PACKAGE_ABI_TAG": (s, ";".join(tags.abi)),
     }
     # PY_BUILD_CMAKE_PYTHON_* are py-build-cmake's older names for the same facts; when crossing
     # they would claim the build interpreter is the target, so only BUILD_PYTHON_* are set.
     for kind in ("BUILD_PYTHON",) if t.cross else ("BUILD_PYTHON", "PYTHON"):
         p |= {
             f"PY_BUILD_CMAKE_{kind}_INTERPRETER": ("FILEPATH", sys.executable),
-            f"PY_BUILD_CMAKE_{kind}_VERSION": (s, ".".join(map(str, v[:3]))),
+            f"PY_BUILD_CMAKE_{kind}_VERSION": (s, platform.python_version()),  # "3.14.0rc1"
             f"PY_BUILD_CMAKE_{kind}_VERSION_MAJOR": (s, str(v.major)),
             f"PY_BUILD_CMAKE_{kind}_VERSION_MINOR": (s, str(v.minor)),
             f"PY_BUILD_CMAKE_{kind}_VERSION_PATCH": (s, str(v.micro)),
