@@ -411,3 +411,12 @@ def test_merging_a_whole_table_keeps_the_other_keys(project: Path) -> None:
     assert c.env["OLD"] == "keep" and c.env["NEW"] == "1"
     assert c.options["OLD_OPT"].define("OLD_OPT") == "OLD_OPT=keep"
     assert c.options["NEW_OPT"].define("NEW_OPT") == "NEW_OPT:BOOL=On"
+
+
+def test_py_build_cmake_logging_settings_are_accepted_and_checked(project: Path) -> None:
+    s = Settings.parse({"--loglevel": "debug", "verbose-env": "1", "-o": "cmake.build_type=X"})
+    assert s == Settings(override=["cmake.build_type=X"])
+    with pytest.raises(ConfigError, match=r"^config setting loglevel: expected one of CRITICAL, "):
+        Settings.parse({"loglevel": "chatty"})
+    with pytest.raises(ConfigError, match=r"^config setting --verbose-env: expected one of "):
+        Settings.parse({"--verbose-env": "maybe"})

@@ -130,6 +130,10 @@ class Config:
     provenance: dict[str, list[str]] = field(default_factory=dict)  # "cmake.args" -> sources
 
 
+# The names Python's logging module gives levels (py-build-cmake's -C loglevel=...).
+_LOG_LEVELS = ("CRITICAL", "FATAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "NOTSET")
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the frontend passed as config settings (`-C key=value`)."""
@@ -161,9 +165,17 @@ class Settings:
                     raise ConfigError(f"config setting {raw_key}: expected one of "
                                       f"{sorted(TRUTHY | FALSY)}, found {values[-1]!r}")
                 verbose = text in TRUTHY
+            elif key == "verbose-env":  # py-build-cmake's: print the environment when verbose
+                if str(values[-1]).strip().lower() not in TRUTHY | FALSY:
+                    raise ConfigError(f"config setting {raw_key}: expected one of "
+                                      f"{sorted(TRUTHY | FALSY)}, found {values[-1]!r}")
+            elif key == "loglevel":  # py-build-cmake's logging level; crosswheel does not log
+                if str(values[-1]).strip().upper() not in _LOG_LEVELS:
+                    raise ConfigError(f"config setting {raw_key}: expected one of "
+                                      f"{', '.join(_LOG_LEVELS)}, found {values[-1]!r}")
             else:
-                unknown_key(key, ["local", "cross", "override", "o", "verbose", "V"],
-                         "config settings (-C)")
+                unknown_key(key, ["local", "cross", "override", "o", "verbose", "V",
+                                  "verbose-env", "loglevel"], "config settings (-C)")
         return cls(local, cross, override, verbose)
 
 
