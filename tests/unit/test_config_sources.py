@@ -316,7 +316,7 @@ def test_settings_unknown_key_suggests() -> None:
     with pytest.raises(ConfigError) as e:
         Settings.parse({"builddir": "x"})
     assert str(e.value) == ("config settings (-C): unknown key 'builddir'. Valid keys: local, "
-                            "cross, override, o, verbose, V.")
+                            "cross, override, o, verbose, V, verbose-env, loglevel.")
 
 
 def test_settings_empty() -> None:
