@@ -25,7 +25,7 @@ foreach(v OPT_STR OPT_BOOL OPT_LIST OPT_PRE OPT_NEW CMAKE_BUILD_TYPE
   get_property(type CACHE ${v} PROPERTY TYPE)
   string(APPEND text "${v}:${type}=${${v}}\\n")
 endforeach()
-foreach(v MY_PATH OTHER)
+foreach(v MY_PATH OTHER PY_BUILD_CMAKE_PACKAGE_NAME PY_BUILD_CMAKE_MODULE_NAME)
   string(APPEND text "ENV ${v}=$ENV{${v}}\\n")
 endforeach()
 file(WRITE "${CMAKE_BINARY_DIR}/values.txt" "${text}")
@@ -69,7 +69,8 @@ def build(project: Path, *settings: str) -> tuple[str, dict[str, str], set[str]]
     out = project / "dist"
     cmd = [sys.executable, "-m", "crosswheel", "wheel", "--project", str(project), "-d", str(out),
            *(f"-C{s}" for s in settings)]
-    env = {k: v for k, v in os.environ.items() if k not in ("MY_PATH", "OTHER")}
+    env = {k: v for k, v in os.environ.items() if k not in ("MY_PATH", "OTHER")
+           and not k.startswith("PY_BUILD_CMAKE_")}
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=project,
                           env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -113,10 +114,12 @@ BASE = {"OPT_STR:UNINITIALIZED": "base", "OPT_LIST:UNINITIALIZED": "x",
     (["cmake.options.OPT_PRE=!", "wheel.python_abi=abi3", "wheel.abi3_minimum_cpython_version=37"],
      {"OPT_PRE:": "", "PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG:STRING": "cp37",
       "PY_BUILD_CMAKE_PACKAGE_ABI_TAG:STRING": "abi3"}),
-    # a list of tags reaches CMake as a CMake list, as py-build-cmake passes it
+    # a list of tags reaches CMake as a CMake list, as py-build-cmake passes it; the older
+    # variable names are in CMake's environment too
     (["wheel.python_tag=[py2, py3]", "wheel.python_abi=none"],
      {"PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG:STRING": "py2;py3",
-      "PY_BUILD_CMAKE_PACKAGE_ABI_TAG:STRING": "none"}),
+      "PY_BUILD_CMAKE_PACKAGE_ABI_TAG:STRING": "none",
+      "ENV PY_BUILD_CMAKE_PACKAGE_NAME": "ovr", "ENV PY_BUILD_CMAKE_MODULE_NAME": "ovr"}),
 ], ids=["bare-string", "True", "array-ops", "object", "table+=", "path-ops", "quoted-comment",
         "clear-number", "tag-list"])
 def test_each_rule_reaches_cmake(tmp_path: Path, lines: list[str], expected: dict[str, str]) -> None:

@@ -209,6 +209,10 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
             "PY_BUILD_CMAKE_PROJECT_NAME": project.dist_name,
             "PY_BUILD_CMAKE_PROJECT_VERSION": project.version,
             "PY_BUILD_CMAKE_IMPORT_NAME": project.module.name,
+            # py-build-cmake's older names, in the environment too.
+            "PY_BUILD_CMAKE_PACKAGE_NAME": project.dist_name,
+            "PY_BUILD_CMAKE_PACKAGE_VERSION": project.version,
+            "PY_BUILD_CMAKE_MODULE_NAME": project.module.name,
             "PY_BUILD_CMAKE_BINARY_DIR": str(build_dir),
             "PY_BUILD_CMAKE_INSTALL_PREFIX": str(install_prefix),
         }

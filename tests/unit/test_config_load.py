@@ -393,13 +393,18 @@ def test_cmake_option_type_conflict_is_an_error_unless_not_strict(tmp_path: Path
     root = write_project(tmp_path, '[tool.crosswheel.cmake.options]\n'
                                    'P = { value = "/x", type = "PATH" }\n')
     local = root / "crosswheel.local.toml"
-    local.write_text('[cmake.options]\nP = { value = "/y", type = "FILEPATH" }\n')
+    local.write_text('[cmake.options]\nP = { value = "/y", type = "STRING" }\n')
     with pytest.raises(ConfigError) as e:
         load(root)
-    assert str(e.value) == (f"{local}: cmake.options.P: type FILEPATH conflicts with PATH set "
+    assert str(e.value) == (f"{local}: cmake.options.P: type STRING conflicts with PATH set "
                             "earlier (add strict = false to allow)")
-    local.write_text('[cmake.options]\nP = { value = "/y", type = "FILEPATH", strict = false }\n')
+    local.write_text('[cmake.options]\nP = { value = "/y", type = "STRING", strict = false }\n')
+    assert load(root).cmake[0].options["P"] == CMakeOption(("/y",), "STRING")
+    # A PATH may become a FILEPATH (py-build-cmake's one allowed refinement), not the reverse.
+    local.write_text('[cmake.options]\nP = { value = "/y", type = "FILEPATH" }\n')
     assert load(root).cmake[0].options["P"] == CMakeOption(("/y",), "FILEPATH")
+    with pytest.raises(ConfigError, match="type PATH conflicts with FILEPATH set earlier"):
+        load(root, override=["cmake.options.P={type = PATH, value = /p}"])
     # The same type again, or no type, is no conflict; the earlier type is kept.
     local.write_text('[cmake.options]\nP = { value = "/z", type = "path" }\n')
     assert load(root).cmake[0].options["P"] == CMakeOption(("/z",), "PATH")

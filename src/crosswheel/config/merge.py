@@ -30,7 +30,9 @@ def _apply_cmake_option(current: dict[str, Any] | None, spec: dict[str, Any], wh
     if spec.get("remove"):
         cur["value"] = [x for x in cur["value"] if x not in spec["remove"]]
     if spec["type"]:
-        if cur["type"] and cur["type"] != spec["type"] and spec["strict"]:
+        # A PATH may be made more specific (FILEPATH), as py-build-cmake allows.
+        refines = (cur["type"], spec["type"]) == ("PATH", "FILEPATH")
+        if cur["type"] and cur["type"] != spec["type"] and spec["strict"] and not refines:
             raise ConfigError(f"{where}: cmake.options.{name}: type {spec['type']} conflicts with "
                               f"{cur['type']} set earlier (add strict = false to allow)")
         cur["type"] = spec["type"]
