@@ -420,3 +420,19 @@ def test_py_build_cmake_logging_settings_are_accepted_and_checked(project: Path)
         Settings.parse({"loglevel": "chatty"})
     with pytest.raises(ConfigError, match=r"^config setting --verbose-env: expected one of "):
         Settings.parse({"--verbose-env": "maybe"})
+
+
+def test_text_edits_of_a_string_option(project: Path) -> None:
+    """py-build-cmake's string operators work on any string option, not only cmake.env."""
+    import os
+
+    c = config.load(project, Settings(override=[
+        "cmake.build_type+=WithDebInfo", "cmake.build_type=+Rel", "cmake.build_type-=Base",
+        "cmake.generator+=(path)b", "cmake.generator=+(path)a"])).cmake[0]
+    assert c.build_type == "RelWithDebInfo"
+    assert c.generator == os.pathsep.join(["a", "b"])  # no value yet: no separator at the end
+    cfg = config.load(project, Settings(override=["cmake.build_type+=X"]))
+    assert cfg.provenance["cmake.build_type"] == [
+        f"{project / 'pyproject.toml'} [tool.crosswheel]", "-C override=cmake.build_type+=X"]
+    with pytest.raises(ConfigError, match=r"editable\.mode: expected a string"):
+        config.load(project, Settings(override=["editable.mode+=x"]))  # not on a choice

@@ -61,6 +61,10 @@ class Validator:
         if kind == "str":
             if self.lines and isinstance(v, int) and not isinstance(v, bool):
                 v = str(v)
+            if self.lines and not opt.choices and isinstance(v, dict) and v \
+                    and all(k in _ENV_OPS for k in v):
+                # `cmake.build_type+=x`: py-build-cmake's text edits work on any string option.
+                return self.env_value(v, key)
             if not isinstance(v, str):
                 self.fail(key, "a string", v)
             if opt.choices and v not in opt.choices:
