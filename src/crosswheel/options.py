@@ -217,7 +217,10 @@ COMPONENT = Section(
     ),
 )
 
-OS_DOC = {"linux": "Linux", "windows": "Windows", "mac": "macOS"}
+# "pyodide" is accepted so py-build-cmake projects load; crosswheel never builds for Pyodide, so
+# that section never applies (as with py-build-cmake on any other platform).
+OS_DOC = {"linux": "Linux", "windows": "Windows", "mac": "macOS",
+          "pyodide": "Pyodide (accepted; crosswheel does not build for Pyodide)"}
 OS_SECTIONS = {
     name: Section(name, f"Overrides on {label}.", (), overrides=("editable", "sdist", "cmake", "wheel"))
     for name, label in OS_DOC.items()

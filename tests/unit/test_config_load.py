@@ -410,3 +410,14 @@ def test_cmake_option_type_conflict_is_an_error_unless_not_strict(tmp_path: Path
     assert load(root).cmake[0].options["P"] == CMakeOption(("/z",), "PATH")
     local.write_text('[cmake.options]\nP = "/w"\n')
     assert load(root).cmake[0].options["P"] == CMakeOption(("/w",), "PATH")
+
+
+def test_a_pyodide_section_is_accepted_and_never_applies(tmp_path: Path) -> None:
+    """py-build-cmake projects may carry [pyodide] tables; crosswheel loads them, never uses them."""
+    root = write_project(tmp_path, '[tool.py-build-cmake.cmake]\nbuild_type = "Release"\n'
+                                   '[tool.py-build-cmake.pyodide.cmake]\nbuild_type = "Pyodide"\n')
+    assert load(root).cmake[0].build_type == "Release"
+    (root / "pyproject.toml").write_text((root / "pyproject.toml").read_text().replace(
+        "[tool.py-build-cmake.pyodide.cmake]", "[tool.py-build-cmake.pyodide.cmak]"))
+    with pytest.raises(ConfigError, match=r"unknown key 'cmak'"):
+        load(root)
