@@ -8,6 +8,7 @@ crosswheel bug and keeps its traceback.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
@@ -54,7 +55,7 @@ def _hook(fn: F) -> F:
 def _settings(config_settings: dict[str, Any] | None) -> Settings:
     from .config import Settings
 
-    return Settings.parse(config_settings)
+    return Settings.parse(config_settings, env=os.environ)
 
 
 @_hook

@@ -436,3 +436,18 @@ def test_text_edits_of_a_string_option(project: Path) -> None:
         f"{project / 'pyproject.toml'} [tool.crosswheel]", "-C override=cmake.build_type+=X"]
     with pytest.raises(ConfigError, match=r"editable\.mode: expected a string"):
         config.load(project, Settings(override=["editable.mode+=x"]))  # not on a choice
+
+
+@pytest.mark.parametrize(("env", "settings", "verbose"), [
+    ({}, {}, False),
+    ({"PY_BUILD_CMAKE_VERBOSE": "1"}, {}, True),
+    ({"PY_BUILD_CMAKE_VERBOSE": ""}, {}, True),           # empty is truthy, as for -C verbose
+    ({"PY_BUILD_CMAKE_VERBOSE": "0", "GITHUB_RUN_ATTEMPT": "2"}, {}, False),
+    ({"GITHUB_RUN_ATTEMPT": "2"}, {}, True),              # a re-run in GitHub Actions
+    ({"GITHUB_RUN_ATTEMPT": "1"}, {}, False),
+    ({"GITHUB_RUN_ATTEMPT": "x"}, {}, False),
+    ({"PY_BUILD_CMAKE_VERBOSE": "1"}, {"verbose": "false"}, False),  # -C verbose wins
+])
+def test_verbose_from_the_environment(env: dict[str, str], settings: dict[str, str],
+                                      verbose: bool) -> None:
+    assert Settings.parse(settings, env=env).verbose is verbose

@@ -145,12 +145,20 @@ class Settings:
     verbose: bool = False
 
     @classmethod
-    def parse(cls, settings: Mapping[str, Any] | None, cwd: Path | None = None) -> Settings:
+    def parse(cls, settings: Mapping[str, Any] | None, cwd: Path | None = None,
+              env: Mapping[str, str] | None = None) -> Settings:
+        """`env` (the hooks pass os.environ) gives py-build-cmake's verbose default:
+        PY_BUILD_CMAKE_VERBOSE, else a GitHub Actions re-run (GITHUB_RUN_ATTEMPT > 1);
+        `-C verbose` wins over both."""
         cwd = cwd or Path.cwd()
+        env = env or {}
         local: list[Path] = []
         cross: list[Path] = []
         override: list[str] = []
-        verbose = False
+        attempt = env.get("GITHUB_RUN_ATTEMPT", "")
+        verbose = (env["PY_BUILD_CMAKE_VERBOSE"].strip().lower() in TRUTHY
+                   if "PY_BUILD_CMAKE_VERBOSE" in env
+                   else attempt.isdigit() and int(attempt) > 1)
         for raw_key, raw in (settings or {}).items():
             key = raw_key.lstrip("-")
             values = raw if isinstance(raw, list) else [raw]
