@@ -21,7 +21,8 @@ cmake_minimum_required(VERSION 3.17)
 project(ovr NONE)
 set(text "")
 foreach(v OPT_STR OPT_BOOL OPT_LIST OPT_PRE OPT_NEW CMAKE_BUILD_TYPE
-          PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG PY_BUILD_CMAKE_PACKAGE_ABI_TAG)
+          PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG PY_BUILD_CMAKE_PACKAGE_ABI_TAG
+          Python3_EXECUTABLE Python3_BUILD_EXECUTABLE)
   get_property(type CACHE ${v} PROPERTY TYPE)
   string(APPEND text "${v}:${type}=${${v}}\\n")
 endforeach()
@@ -84,7 +85,8 @@ def build(project: Path, *settings: str) -> tuple[str, dict[str, str], set[str]]
 
 
 BASE = {"OPT_STR:UNINITIALIZED": "base", "OPT_LIST:UNINITIALIZED": "x",
-        "OPT_PRE:UNINITIALIZED": "base", "ENV OTHER": "base"}
+        "OPT_PRE:UNINITIALIZED": "base", "ENV OTHER": "base",
+        "Python3_EXECUTABLE:FILEPATH": sys.executable, "Python3_BUILD_EXECUTABLE:": ""}
 
 
 # One override line per grammar rule (and operator); what CMake received for it.
@@ -120,8 +122,14 @@ BASE = {"OPT_STR:UNINITIALIZED": "base", "OPT_LIST:UNINITIALIZED": "x",
      {"PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG:STRING": "py2;py3",
       "PY_BUILD_CMAKE_PACKAGE_ABI_TAG:STRING": "none",
       "ENV PY_BUILD_CMAKE_PACKAGE_NAME": "ovr", "ENV PY_BUILD_CMAKE_MODULE_NAME": "ovr"}),
+    # text operators on a plain string option; the build interpreter's FindPython3 hints under
+    # an artifacts prefix
+    (["cmake.build_type+=WithDebInfo", "cmake.build_type=+Rel", "cmake.build_type-=Release",
+      "cmake.find_python3_build_artifacts_prefix=_BUILD"],
+     {"CMAKE_BUILD_TYPE:STRING": "RelWithDebInfo", "Python3_EXECUTABLE:": "",
+      "Python3_BUILD_EXECUTABLE:FILEPATH": sys.executable}),
 ], ids=["bare-string", "True", "array-ops", "object", "table+=", "path-ops", "quoted-comment",
-        "clear-number", "tag-list"])
+        "clear-number", "tag-list", "string-ops"])
 def test_each_rule_reaches_cmake(tmp_path: Path, lines: list[str], expected: dict[str, str]) -> None:
     project = make_project(tmp_path)
     _, values, _ = build(project, *(f"override={line}" for line in lines))

@@ -116,10 +116,15 @@ def _preload(cfg: Config, c: CMakeConfig, project: Project, t: Target, tags: Tag
         p["PY_BUILD_CMAKE_PACKAGE_USE_SABI"] = (s, f"{major}.{minor}")
     p["CMAKE_INSTALL_PREFIX"] = ("PATH", str(install_prefix))
     p["CMAKE_FIND_NO_INSTALL_PREFIX"] = ("BOOL", "On")
-    if c.find_python:
-        p |= _python_hints("Python", t, build_python)
-    if c.find_python3:
-        p |= _python_hints("Python3", t, build_python)
+    for name, wanted, prefix in (("Python", c.find_python, c.find_python_build_artifacts_prefix),
+                                 ("Python3", c.find_python3, c.find_python3_build_artifacts_prefix)):
+        if wanted:
+            hints = _python_hints(name, t, build_python)
+            if prefix is not None:
+                # The build interpreter's hints move to the prefixed names (py-build-cmake 0.5).
+                hints.pop(f"{name}_EXECUTABLE", None)
+                hints |= _python_hints(name + prefix, build_python, build_python)
+            p |= hints
     if t.cross:
         # pybind11 and nanobind take the module suffix from SKBUILD_SOABI and must not run the
         # target interpreter.

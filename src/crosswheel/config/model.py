@@ -60,6 +60,8 @@ class CMakeConfig:
     install_components: list[str]
     env: dict[str, str]
     compiler_launcher: str | None = None
+    find_python_build_artifacts_prefix: str | None = None
+    find_python3_build_artifacts_prefix: str | None = None
 
 
 @dataclass(frozen=True)
