@@ -188,7 +188,7 @@ def test_numeric_subtables_inherit_plain_keys_in_index_order(tmp_path: Path) -> 
     two, ten = cs
     assert (two.build_type, two.config, two.source_path) == ("Debug", ["Debug"], root)
     assert two.args == ["-DCOMMON=1", "-DTWO=1"]
-    assert two.options == {"SHARED": CMakeOption(("yes",)), "ONLY_TWO": CMakeOption((True,))}
+    assert two.options == {"SHARED": CMakeOption(("yes",)), "ONLY_TWO": CMakeOption((True,), "BOOL")}
     assert (ten.build_type, ten.config, ten.source_path) == ("Release", ["Release"], root / "ten")
     assert ten.args == ["-DCOMMON=1"]
     assert ten.options == {"SHARED": CMakeOption(("yes",))}
@@ -421,3 +421,15 @@ def test_a_pyodide_section_is_accepted_and_never_applies(tmp_path: Path) -> None
         "[tool.py-build-cmake.pyodide.cmake]", "[tool.py-build-cmake.pyodide.cmak]"))
     with pytest.raises(ConfigError, match=r"unknown key 'cmak'"):
         load(root)
+
+
+def test_a_boolean_cmake_option_stays_bool_as_in_py_build_cmake(tmp_path: Path) -> None:
+    root = write_project(tmp_path, '[tool.crosswheel.cmake.options]\nX = true\n'
+                                   'P = { value = "/x", type = "PATH" }\n'
+                                   'L = { append = [true, false] }\n')
+    opts = load(root, override=["cmake.options.X=OFF", "cmake.options.P=True"]).cmake[0].options
+    assert opts["X"].define("X") == "X:BOOL=OFF"  # a later plain string keeps the BOOL type
+    assert opts["P"].define("P") == "P:BOOL=On"  # a plain value is not strict: it may retype
+    assert opts["L"].define("L") == "L:BOOL=On;Off"
+    with pytest.raises(ConfigError, match="type STRING conflicts with BOOL set earlier"):
+        load(root, override=["cmake.options.X={value = a, type = STRING}"])  # a table is strict

@@ -145,8 +145,15 @@ class Validator:
                 self.fail(k, "a string, a boolean or a list of them", x)
             return list(x)
 
+        def bool_type(values: list[Any]) -> str | None:
+            # py-build-cmake types an option BOOL when every value given is a boolean, and a
+            # later plain string keeps that type (`X = true`, then `X=OFF`: -D X:BOOL=OFF).
+            return "BOOL" if values and all(isinstance(e, bool) for e in values) else None
+
         if not isinstance(v, dict):
-            return {"value": items(v, key), "type": None, "strict": True}
+            values = items(v, key)
+            # A plain value is not strict: it may change a type set earlier (py-build-cmake).
+            return {"value": values, "type": bool_type(values), "strict": False}
         spec: dict[str, Any] = {"type": None, "strict": True}
         for k, x in v.items():
             if k in _LIST_OPS:
@@ -166,6 +173,9 @@ class Validator:
         for short, long in (("=", "value"), ("+", "append"), ("-", "remove")):
             if short in spec:
                 spec[long] = spec.pop(short)
+        if spec["type"] is None:
+            spec["type"] = bool_type([e for k in ("value", "append", "remove", "prepend")
+                                      for e in spec.get(k, [])])
         return spec
 
 
