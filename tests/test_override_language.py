@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -156,54 +157,45 @@ def test_the_same_lines_in_a_local_pbc_file(tmp_path: Path) -> None:
     assert "ovr/special.txt" in names  # --target special reached cmake --build
 
 
-def test_a_local_file_given_with_C_local_is_the_top_level(tmp_path: Path) -> None:
+# The same settings in each kind of file at each level. A cross file's top-level keys are
+# cross keys; its cmake table or `cmake.` lines are cross.cmake (py-build-cmake's levels).
+FILES = {
+    ("local", "toml"): '[cmake]\nbuild_args = ["--target", "special"]\n'
+                       '[cmake.options]\nOPT_STR = "local-toml"\n'
+                       '[linux.cmake.options]\nOPT_PRE = { prepend = "/linux" }\n',
+    ("local", "pbc"): "cmake.build_args+=[--target, special]\ncmake.options.OPT_STR=local-pbc\n"
+                      "linux.cmake.options.OPT_PRE={prepend = /linux}\n",
+    ("cross", "toml"): 'os = "linux"\nimplementation = "cp"\nversion = "310"\n'
+                       'arch = "linux_x86_64"\n[cmake]\nbuild_args = ["--target", "special"]\n'
+                       '[cmake.options]\nOPT_STR = "cross-toml"\n',
+    ("cross", "pbc"): "# a cross file: its lines are the [cross] section\n"
+                      "os=linux\nimplementation=cp\nversion=310\narch=linux_x86_64\n"
+                      "cmake.build_args+=[--target, special]\ncmake.options.OPT_STR=cross-pbc\n",
+}
+
+
+@pytest.mark.parametrize("how", ["beside-pyproject", "-C"])
+@pytest.mark.parametrize(("level", "kind"), list(FILES))
+def test_each_file_level(tmp_path: Path, level: str, kind: str, how: str) -> None:
     project = make_project(tmp_path)
-    (tmp_path / "mine.toml").write_text('[cmake.options]\nOPT_STR = "from toml"\n')
-    (tmp_path / "mine.pbc").write_text("cmake.options.OPT_LIST+=[from-pbc]\n")
-    _, values, _ = build(project, f"local={tmp_path / 'mine.toml'}",
-                         f"--local={tmp_path / 'mine.pbc'}")
-    assert values["OPT_STR:UNINITIALIZED"] == "from toml"
-    assert values["OPT_LIST:UNINITIALIZED"] == "x;from-pbc"
-
-
-CROSS_PBC = """\
-# a cross file: its lines are the [cross] section
-os=linux
-implementation=cp
-version=310
-arch=linux_x86_64
-cmake.build_args+=[--target, special]
-cmake.options.OPT_STR=crossed
-"""
-
-
-@pytest.mark.parametrize("how", ["beside", "flag"])
-def test_a_cross_pbc_file_is_the_cross_section(tmp_path: Path, how: str) -> None:
-    project = make_project(tmp_path)
-    if how == "beside":
-        (project / "py-build-cmake.cross.pbc").write_text(CROSS_PBC)
+    if how == "beside-pyproject":
+        (project / f"py-build-cmake.{level}.{kind}").write_text(FILES[level, kind])
         settings: tuple[str, ...] = ()
     else:
-        (tmp_path / "target.pbc").write_text(CROSS_PBC)
-        settings = (f"cross={tmp_path / 'target.pbc'}",)
+        (tmp_path / f"extra.{kind}").write_text(FILES[level, kind])
+        settings = (f"{level}={tmp_path / f'extra.{kind}'}",)
     name, values, names = build(project, *settings)
-    assert name == "ovr-1.0-cp310-cp310-linux_x86_64.whl"
-    assert values["PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG:STRING"] == "cp310"
-    assert values["OPT_STR:UNINITIALIZED"] == "crossed"
-    assert "ovr/special.txt" in names
+    assert values["OPT_STR:UNINITIALIZED"] == f"{level}-{kind}"
+    assert "ovr/special.txt" in names  # --target special reached cmake --build
+    py = "cp310" if level == "cross" else f"cp{sys.version_info[0]}{sys.version_info[1]}"
+    tag = f"{py}-{py}-{sysconfig.get_platform().replace('-', '_').replace('.', '_')}"
+    assert name == f"ovr-1.0-{tag}.whl"
+    if level == "cross":  # os, implementation, version and arch were cross keys
+        assert values["PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG:STRING"] == "cp310"
+    else:  # the OS sections exist only at the top level
+        assert values["OPT_PRE:UNINITIALIZED"] == "/linux;base"
     # The build folder is named after the wheel's tags.
-    assert (project / ".py-build-cmake_cache/cp310-cp310-linux_x86_64/CMakeCache.txt").is_file()
-
-
-def test_a_cross_toml_file_given_with_C_cross(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    (tmp_path / "target.toml").write_text(
-        'implementation = "cp"\nversion = "310"\narch = "linux_x86_64"\n'
-        '[cmake]\nbuild_args = ["--target", "special"]\n[cmake.options]\nOPT_STR = "toml"\n')
-    name, values, names = build(project, f"--cross={tmp_path / 'target.toml'}")
-    assert name == "ovr-1.0-cp310-cp310-linux_x86_64.whl"
-    assert values["OPT_STR:UNINITIALIZED"] == "toml"
-    assert "ovr/special.txt" in names
+    assert (project / f".py-build-cmake_cache/{tag}/CMakeCache.txt").is_file()
 
 
 def test_abi3_build_folder_is_named_after_the_wheel_tags(tmp_path: Path) -> None:
