@@ -451,3 +451,19 @@ def test_text_edits_of_a_string_option(project: Path) -> None:
 def test_verbose_from_the_environment(env: dict[str, str], settings: dict[str, str],
                                       verbose: bool) -> None:
     assert Settings.parse(settings, env=env).verbose is verbose
+
+
+@pytest.mark.parametrize(("line", "value"), [
+    ("editable.build_hook=True", True), ("editable.build_hook=true", True),
+    ("editable.build_hook=False", False),
+])
+def test_capitalised_booleans(project: Path, line: str, value: bool) -> None:
+    assert config.load(project, Settings(override=[line])).editable.build_hook is value
+
+
+def test_a_bool_option_refuses_a_spaced_true(project: Path) -> None:
+    """`key = true` is the string " true" in py-build-cmake's language: a clear error, not True."""
+    with pytest.raises(ConfigError) as e:
+        config.load(project, Settings(override=["editable.build_hook = true"]))
+    assert str(e.value) == ("-C override=editable.build_hook = true: editable.build_hook: "
+                            "expected true or false, found a string (' true')")
