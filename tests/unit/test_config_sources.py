@@ -466,4 +466,5 @@ def test_a_bool_option_refuses_a_spaced_true(project: Path) -> None:
     with pytest.raises(ConfigError) as e:
         config.load(project, Settings(override=["editable.build_hook = true"]))
     assert str(e.value) == ("-C override=editable.build_hook = true: editable.build_hook: "
-                            "expected true or false, found a string (' true')")
+                            "expected true or false, found a string (' true') (spaces around a "
+                            "bare value are part of it: write KEY=VALUE)")

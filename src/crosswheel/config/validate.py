@@ -36,8 +36,12 @@ class Validator:
 
     def fail(self, key: str, expected: str, value: Any) -> NoReturn:
         name = f"{self.prefix}{key}".rstrip(".") or "the top level"
+        hint = ""
+        if self.lines and isinstance(value, str) and value != value.strip():
+            # py-build-cmake's language keeps the spaces around a bare value.
+            hint = " (spaces around a bare value are part of it: write KEY=VALUE)"
         raise ConfigError(f"{self.source}: {name}: expected {expected}, found "
-                          f"{_type_name(value)} ({value!r})")
+                          f"{_type_name(value)} ({value!r}){hint}")
 
     def section(self, section: O.Section, data: Any, key: str) -> dict[str, Any]:
         if not isinstance(data, dict):
