@@ -468,3 +468,17 @@ def test_a_bool_option_refuses_a_spaced_true(project: Path) -> None:
     assert str(e.value) == ("-C override=editable.build_hook = true: editable.build_hook: "
                             "expected true or false, found a string (' true') (spaces around a "
                             "bare value are part of it: write KEY=VALUE)")
+
+
+def test_clearing_a_whole_section(project: Path) -> None:
+    """`cmake=!` (py-build-cmake's clear on a section): no CMake build, a pure-Python wheel."""
+    cfg = config.load(project, Settings(override=["cmake=!"]))
+    assert cfg.cmake == [] and cfg.wheel.pure_python
+    assert "cmake.build_type" not in cfg.provenance
+    cfg = config.load(project, Settings(override=["cmake=!", "cmake.build_type=Again"]))
+    assert [(c.build_type, c.args) for c in cfg.cmake] == [("Again", [])]
+    assert cfg.provenance["cmake.build_type"] == ["-C override=cmake.build_type=Again"]
+    for line in ("linux=!", "linux.cmake=!", "cross=!"):
+        with pytest.raises(ConfigError, match=r"'=!' clears an option, or one of the sections "
+                                              r"module, editable, sdist, cmake, wheel, stubgen"):
+            config.load(project, Settings(override=[line]))

@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import options as O
 from ..errors import ConfigError
-from ..overrides import parse_cli, parse_file, to_fragment
+from ..overrides import CLEAR, parse_cli, parse_file, to_fragment
 from ..toml import read_toml
 from .finalize import finalize
 from .merge import merge_section
@@ -161,16 +161,24 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
         sections_of(layer.tree.get(os_name, {}), f"{layer.source} [{os_name}]")
 
     merged: dict[str, dict[str, Any]] = {}
+    cmake_patches: list[tuple[dict[str, Any], str]] = []
     for name, frag, source in patches:
-        merged[name] = merge_section(merged.get(name, {}), frag, O.SECTIONS[name], source,
-                                     provenance)
+        if frag is CLEAR:  # `cmake=!` and the like: everything before it is dropped
+            merged.pop(name, None)
+            for key in [k for k in provenance if k.startswith(f"{name}.")]:
+                del provenance[key]
+            provenance[name] = [f"cleared by {source}"]
+        else:
+            merged[name] = merge_section(merged.get(name, {}), frag, O.SECTIONS[name], source,
+                                         provenance)
+        if name == "cmake":
+            cmake_patches = [] if frag is CLEAR else [*cmake_patches, (frag, source)]
 
     cross = None
     if crossing:
         values: dict[str, Any] = {k: (Path(v) if O.CROSS.by_name[k].kind == "path" else v)
                                   for k, v in cross_keys.items()}
         cross = CrossConfig(**values)
-    cmake_patches = [(frag, source) for name, frag, source in patches if name == "cmake"]
     return finalize(project_dir, pyproject, table_name, merged, cross, settings.verbose,
                     [layer.source for layer in layers], cmake_patches, provenance,
                     os.environ if env is None else env)

@@ -44,6 +44,11 @@ class Validator:
                           f"{_type_name(value)} ({value!r}){hint}")
 
     def section(self, section: O.Section, data: Any, key: str) -> dict[str, Any]:
+        if data is CLEAR:
+            name = f"{self.prefix}{key}".rstrip(".")
+            raise ConfigError(f"{self.source}: {name}: '=!' clears an option, or one of the "
+                              f"sections {', '.join(O.OVERRIDABLE)} of the tool table as a whole, "
+                              f"not [{name}]")
         if not isinstance(data, dict):
             self.fail(key, "a table", data)
         out: dict[str, Any] = {}
@@ -193,7 +198,9 @@ def validate(data: Any, source: str, base_dir: Path, prefix: str, root: O.Sectio
         v.fail("", "a table", data)
     out = {}
     for k, x in data.items():
-        if k in root.overrides:
+        if x is CLEAR and root is ROOT and k in O.OVERRIDABLE:
+            out[k] = x  # `cmake=!`: the whole section back to its default (no CMake build)
+        elif k in root.overrides:
             out[k] = v.section(O.SECTIONS[k], x, k)
         elif k in root.by_name:
             out[k] = x if x is CLEAR else v.value(root.by_name[k], x, k)
