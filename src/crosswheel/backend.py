@@ -8,6 +8,7 @@ crosswheel bug and keeps its traceback.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
@@ -57,7 +58,7 @@ def settings(config_settings: dict[str, Any] | None) -> Settings:
     """The frontend's config_settings (`-C key=value`) as crosswheel reads them."""
     from .config import Settings
 
-    return Settings.parse(config_settings)
+    return Settings.parse(config_settings, env=os.environ)
 
 
 @hook

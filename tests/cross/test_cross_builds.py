@@ -216,7 +216,7 @@ def test_stubs_of_a_cross_build_come_from_the_native_build(tmp_path: Path) -> No
     # A native build first, though nothing is copied from it.
     cross = triple_cross_file(project, "aarch64", "stubs.toml", "copy_from_native_build = []\n")
     wheel, log = build(project, f"cross={cross}",
-                       "override=stubgen.packages=['pybind11_example']")
+                       "override=stubgen.packages=[pybind11_example]")
     assert "stubgen: added pybind11_example/_core.pyi" in log
     with zipfile.ZipFile(wheel) as zf:
         stub = zf.read("pybind11_example/_core.pyi").decode()
@@ -227,7 +227,7 @@ def test_stubs_of_a_cross_build_come_from_the_native_build(tmp_path: Path) -> No
 def test_stubgen_without_a_native_build_is_skipped_with_a_reason(tmp_path: Path) -> None:
     project = copy_example("c-api", tmp_path)
     triple_cross_file(project, "aarch64")
-    wheel, log = build(project, "override=stubgen.packages=['c_api_example']")
+    wheel, log = build(project, "override=stubgen.packages=[c_api_example]")
     assert "stubgen skipped: the cross-compiled module cannot be imported here" in log
     with zipfile.ZipFile(wheel) as zf:
         assert not [n for n in zf.namelist() if n.endswith(".pyi")]
