@@ -7,6 +7,7 @@ A Plan is plain data: the project, the target and the CMake steps to run. A cros
 from __future__ import annotations
 
 import contextlib
+import errno
 import fnmatch
 import os
 import shutil
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # sdist, stubgen and toolchain are imported where used: a no-op rebuild pays for none of them.
-from . import __version__, cmake, config, elf, metadata, target, wheel
+from . import __version__, cmake, config, elf, metadata, pure, target, wheel
+from .archive import check_output, output_path, source_date_epoch
 from .cmake import CMakeStep, Runner
 from .config import CMakeConfig, Config, Settings
 from .errors import BuildError
@@ -226,7 +228,7 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
             install_configs=c.install_config, components=c.install_components,
             install_args=c.install_args, env=env, files=files,
             # An absolute path: editable build hooks re-run exactly this cmake later.
-            cmake=shutil.which("cmake") or "cmake"))
+            cmake=shutil.which("cmake") or "cmake", minimum_version=c.minimum_version))
     return out
 
 
@@ -266,15 +268,38 @@ def make_plan(project_dir: Path, settings: Settings, editable: bool = False) -> 
     return Plan(cfg, project, t, tags, staging, steps, native_dir, copy_from)
 
 
+def make_folder(folder: Path, what: str) -> None:
+    """Create `folder` (and its parents), or say in one line why it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()),
+                       None)
+        if blocker is not None:
+            raise BuildError(f"cannot create the {what} {folder}: {blocker} is a file, not a "
+                             "folder; remove it or set cmake.build_path") from None
+        hint = "; set cmake.build_path to a writable folder" if e.errno in (
+            errno.EROFS, errno.EACCES, errno.EPERM) else ""
+        raise BuildError(f"cannot create the {what} {folder}: {e.strerror or e}{hint}") from None
+
+
 def stage_module(plan: Plan, folder: Path) -> None:
     """A fresh folder holding the module's sources, for CMake to install into."""
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    try:
+        if folder.is_symlink() or folder.is_file():
+            folder.unlink()
+        elif folder.exists():
+            shutil.rmtree(folder)
+    except OSError as e:
+        raise BuildError(f"cannot clear the staging folder {folder}: {e.strerror or e}") from None
+    make_folder(folder, "staging folder")
     for src, rel in plan.project.module.files():
         dst = folder / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, dst)
+        try:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+        except OSError as e:  # a full disk, most likely
+            raise BuildError(f"cannot stage {src} into {folder}: {e.strerror or e}") from None
 
 
 def copy_from_native(plan: Plan, runner: Runner) -> None:
@@ -325,6 +350,7 @@ def locked(plan: Plan, runner: Runner) -> Iterator[None]:
     """Lock every build folder the plan uses (sorted, so two plans cannot deadlock)."""
     with contextlib.ExitStack() as stack:
         for folder in sorted({s.build_dir for s in plan.steps}):
+            make_folder(folder, "build folder")
             stack.enter_context(build_folder_lock(folder, runner.log))
         yield
 
@@ -332,6 +358,9 @@ def locked(plan: Plan, runner: Runner) -> Iterator[None]:
 def build_wheel(project_dir: Path, out_dir: Path, settings: Settings,
                 runner: Runner | None = None) -> Path:
     plan = make_plan(project_dir, settings)
+    # What can be known before CMake runs is checked before it runs.
+    source_date_epoch()
+    check_output(output_path(out_dir, wheel.wheel_name(plan.project, plan.tags)))
     runner = runner or Runner(verbose=plan.cfg.verbose)
     with locked(plan, runner):
         return _build_wheel(plan, out_dir, runner)
@@ -353,7 +382,9 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
             run_stubgen(plan, runner)
         entries = wheel.staged_entries(plan.staging, plan.project,
                                        top_level=plan.project.module.name.split(".")[0])
-        if not plan.pure:
+        if plan.pure:
+            pure.check(entries)
+        else:
             elf.check_entries(entries, plan.target, plan.target.uses_abi3(plan.cfg.wheel))
         return wheel.write(out_dir, plan.project, plan.tags, plan.pure, entries,
                            plan.cfg.project_dir)

@@ -7,7 +7,7 @@ import io
 import tarfile
 from pathlib import Path, PurePosixPath
 
-from .archive import atomic_output, normalized_mode, source_date_epoch
+from .archive import atomic_output, normalized_mode, output_path, source_date_epoch
 from .config import Config
 from .errors import ConfigError
 from .metadata import Project
@@ -84,7 +84,7 @@ def collect(cfg: Config, project: Project, out_dir: Path | None = None) -> list[
 
 def write(out_dir: Path, cfg: Config, project: Project) -> Path:
     prefix = f"{project.dist_name}-{project.version}"
-    final = out_dir / f"{prefix}.tar.gz"
+    final = output_path(out_dir, f"{prefix}.tar.gz")
     mtime = source_date_epoch()
     files = collect(cfg, project, out_dir)
 

@@ -18,7 +18,7 @@ from typing import Any
 from .. import options as O
 from ..errors import ConfigError
 from ..overrides import parse_line, parse_lines
-from ..toml import read_toml
+from ..toml import read_text, read_toml
 from .finalize import finalize
 from .merge import merge_section
 from .model import Config, CrossConfig, Settings
@@ -56,7 +56,7 @@ def _file_layers(path: Path, cross: bool) -> list[_Layer]:
         raise ConfigError(f"{path}: file not found")
     base = path.parent.resolve()
     if path.suffix == ".pbc":
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
         return [_Layer(src, validate(frag, src, base, "", lines=True))
                 for frag, src in parse_lines(text, str(path))]
     data = read_toml(path)
