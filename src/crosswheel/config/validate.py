@@ -133,7 +133,8 @@ class Validator:
 
     def value(self, opt: O.Option, v: Any, key: str) -> Any:
         kind = opt.kind
-        if any("\0" in s for s in _strings(v)):  # no file name, argument or variable holds one
+        # No argument, variable or file name can hold a NUL (paths say so themselves, below).
+        if kind != "path" and any("\0" in s for s in _strings(v)):
             self.fail(key, "text without NUL bytes", v)
         if kind == "str":
             if self.lines and isinstance(v, int) and not isinstance(v, bool):
