@@ -341,7 +341,8 @@ def _check_named_files(project: dict[str, Any], project_dir: Path, where: str) -
             continue
         path = root / ref
         if not inside(path, root):
-            leads = f"leads to {path.resolve()}, which " if path.is_symlink() else ""
+            through_link = path.resolve() != Path(os.path.normpath(path))
+            leads = f"leads to {path.resolve()}, which " if through_link else ""
             raise ConfigError(f"{where}: project.{key}: {ref!r} {leads}is outside the project "
                               f"folder {root}; a wheel or sdist may hold only files from "
                               "inside the project")
