@@ -116,8 +116,9 @@ def find_module(cfg: ModuleConfig, project_dir: Path) -> Module:
         return Module(cfg.name, None, None)
     root = project_dir.resolve()
     if not inside(cfg.directory, root):
-        raise ConfigError(f"module.directory: {os.path.normpath(cfg.directory)} is outside the project folder "
-                          f"{root}; a wheel or sdist may hold only files from inside the project")
+        raise ConfigError(f"module.directory: {os.path.normpath(cfg.directory)} is outside the "
+                          f"project folder {root}; a wheel or sdist may hold only files from "
+                          "inside the project")
     parts = cfg.name.split(".")
     found: list[tuple[Path, Path]] = []
     looked = []

@@ -34,7 +34,7 @@ def outside(project: Path) -> Path:
 
 
 def link(rel: str, target: str | None = None, *, to_outside: str | None = None,
-         replace: bool = False):  # noqa: ANN201 - a set-up callback
+         replace: bool = False):
     """Set-up: make `rel` a symbolic link to `target` (as written) or to a path in outside()."""
     def setup(project: Path) -> None:
         dest = str(outside(project) / to_outside) if to_outside is not None else target
@@ -51,7 +51,7 @@ def link(rel: str, target: str | None = None, *, to_outside: str | None = None,
     return setup
 
 
-def chain(*steps):  # noqa: ANN001, ANN201
+def chain(*steps):
     def setup(project: Path) -> None:
         for step in steps:
             step(project)
@@ -64,7 +64,7 @@ def no_package(project: Path) -> None:
     shutil.rmtree(project / MOD)
 
 
-def fifo(rel: str):  # noqa: ANN201
+def fifo(rel: str):
     def setup(project: Path) -> None:
         os.mkfifo(project / rel)
     return setup
@@ -210,7 +210,7 @@ REFUSED = [
 
 @pytest.mark.parametrize("case", REFUSED, ids=[c.id for c in REFUSED])
 def test_refused(tmp_path: Path, case: Case) -> None:
-    project, _ = run(tmp_path, case)
+    run(tmp_path, case)
     outside_dir = tmp_path / "outside"
     if outside_dir.exists():  # nothing was written beside the project either
         assert sorted(os.listdir(tmp_path)) == ["dist", "outside", "project"] or \

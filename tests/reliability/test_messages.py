@@ -19,13 +19,13 @@ WHEEL = f"{MOD}-1.0.0-cp311-cp311-linux_x86_64.whl"
 DEEP = 100_000  # far past any recursion limit
 
 
-def latin1(rel: str, text: str):  # noqa: ANN201 - a set-up callback
+def latin1(rel: str, text: str):
     def setup(project: Path) -> None:
         (project / rel).write_bytes(text.encode("latin-1"))
     return setup
 
 
-def sysroot(files: dict[str, bytes | None]):  # noqa: ANN201
+def sysroot(files: dict[str, bytes | None]):
     """A sysroot holding the given files (None: a folder) and a cross file naming it."""
     def setup(project: Path) -> None:
         root = project / "sysroot"
@@ -45,7 +45,7 @@ DETAILS = "usr/lib/python3.11/build-details.json"
 CROSS = ("-Ccross=project/bad.cross.toml",)  # the CLI runs from the test's folder
 
 
-def dist_folder(name: str):  # noqa: ANN201
+def dist_folder(name: str):
     def setup(project: Path) -> None:
         (project.parent / "dist" / name / "inside").mkdir(parents=True)
     return setup

@@ -41,7 +41,8 @@ CASES = [
     # ---- environment variables: names and values
     Case("env-name-with-equals", [T + r"cmake\.env\.A=B: " + ENV_NAME + r", found a string"],
          tool=table("cmake.env", '"A=B" = "x"\n')),
-    Case("env-name-empty", [T + r"cmake\.env: " + ENV_NAME + r", found a string \(''\)"], tool=table("cmake.env", '"" = "x"\n')),
+    Case("env-name-empty", [T + r"cmake\.env: " + ENV_NAME + r", found a string \(''\)"],
+         tool=table("cmake.env", '"" = "x"\n')),
     Case("env-name-with-nul", [T + r"cmake\.env: " + NUL],
          tool=table("cmake.env", '"A\\u0000B" = "x"\n')),
     Case("env-value-with-nul", [T + r"cmake\.env: " + NUL + r", found a table \({'A': 'x\\x00y'}"],
