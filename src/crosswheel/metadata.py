@@ -341,6 +341,10 @@ def _check_named_files(project: dict[str, Any], project_dir: Path, where: str) -
         if not isinstance(ref, str) or "\0" in ref:
             continue
         path = root / ref
+        if path.exists() and not (path.is_file() or path.is_dir()):
+            # Reading a FIFO would wait forever for a writer.
+            raise ConfigError(f"{where}: project.{key}: {ref!r} is not a regular file (a FIFO, "
+                              "socket or device)")
         if not inside(path, root):
             through_link = path.resolve() != Path(os.path.normpath(path))
             leads = f"leads to {path.resolve()}, which " if through_link else ""

@@ -166,6 +166,13 @@ REFUSED = [
                r"{tmp}/outside/secret\.txt"],
          pyproject=head(**{"license-files": '["LICENSES/*.txt"]'}),
          setup=link("LICENSES", to_outside=".")),
+    Case("readme-is-a-fifo",  # reading it would wait forever
+         [PP + r": project\.readme: 'README\.md' is not a regular file \(a FIFO, socket or "
+               r"device\)"], pyproject=head(readme='"README.md"'), setup=fifo("README.md")),
+    Case("license-files-glob-reaches-a-fifo",
+         [PP + r": project\.license-files: 'LICENSE\.pipe' is not a regular file"],
+         pyproject=head(**{"license-files": '["LICENSE*"]'}), setup=fifo("LICENSE.pipe"),
+         command="sdist"),
     # ---- names of artefacts: only validated parts
     *[Case(f"build-tag-{i}", [r"wheel\.build_tag: expected a string starting with a digit and "
                               r"without '-', found " + rx], tool=CMAKE + tag)
