@@ -13,6 +13,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from . import util as u
 from .corpus import CMAKE, MOD, PP, Case, head, run
@@ -316,3 +318,32 @@ def test_pure_wheel_with_harmless_look_alikes(tmp_path: Path) -> None:
     assert res.returncode == 0, res.describe()
     wheel = u.only(out, "*.whl")
     assert u.wheel_names(wheel) == sorted([f"{MOD}/__init__.py", *files, *PURE_META])
+
+
+# --------------------------------------------------------------------------- generated build tags
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tag=st.text(st.characters(codec="utf-8", exclude_characters="\0"), max_size=10))
+def test_generated_build_tags(tmp_path: Path, tag: str) -> None:
+    """Whatever the build tag, the wheel's name is one file name in the output folder, with the
+    six parts of the wheel spec, or the configuration is refused naming wheel.build_tag."""
+    from crosswheel import archive, config, metadata, target, wheel
+    from crosswheel.errors import CrosswheelError
+
+    root = tmp_path / "p"
+    if not root.exists():
+        u.write_project(root, "", cmakelists=None)
+    escaped = "".join(f"\\U{ord(c):08x}" for c in tag)
+    (root / "pyproject.toml").write_text(
+        head() + f'[tool.crosswheel.wheel]\nbuild_tag = "{escaped}"\n', encoding="utf-8")
+    try:
+        cfg = config.load(root, env={})
+    except CrosswheelError as e:
+        assert "wheel.build_tag: expected a string starting with a digit" in str(e)
+        return
+    name = wheel.wheel_name(metadata.load(cfg), target.for_config(cfg).tags(cfg.wheel))
+    out = tmp_path / "dist"
+    assert archive.output_path(out, name).parent == out
+    assert name.count("-") == 5 and name.split("-")[2] == tag
