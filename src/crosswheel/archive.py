@@ -55,7 +55,7 @@ def check_output(final: Path) -> None:
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     if parent.exists() and not parent.is_dir():
-        raise BuildError(f"cannot write {final}: {parent} is a file, not a folder")
+        raise BuildError(f"cannot write {final}: {parent} is not a folder")
 
 
 def _remove_stale_parts(final: Path) -> None:

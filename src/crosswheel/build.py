@@ -7,7 +7,6 @@ A Plan is plain data: the project, the target and the CMake steps to run. A cros
 from __future__ import annotations
 
 import contextlib
-import errno
 import fnmatch
 import os
 import shutil
@@ -23,7 +22,7 @@ from .archive import check_output, output_path, source_date_epoch
 from .cmake import CMakeStep, Runner
 from .config import CMakeConfig, Config, Settings
 from .errors import BuildError
-from .lock import build_folder_lock
+from .lock import build_folder_lock, make_folder
 from .metadata import Project
 from .target import Tags, Target
 
@@ -268,21 +267,6 @@ def make_plan(project_dir: Path, settings: Settings, editable: bool = False) -> 
     return Plan(cfg, project, t, tags, staging, steps, native_dir, copy_from)
 
 
-def make_folder(folder: Path, what: str) -> None:
-    """Create `folder` (and its parents), or say in one line why it cannot be."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()),
-                       None)
-        if blocker is not None:
-            raise BuildError(f"cannot create the {what} {folder}: {blocker} is a file, not a "
-                             "folder; remove it or set cmake.build_path") from None
-        hint = "; set cmake.build_path to a writable folder" if e.errno in (
-            errno.EROFS, errno.EACCES, errno.EPERM) else ""
-        raise BuildError(f"cannot create the {what} {folder}: {e.strerror or e}{hint}") from None
-
-
 def stage_module(plan: Plan, folder: Path) -> None:
     """A fresh folder holding the module's sources, for CMake to install into."""
     try:
@@ -350,7 +334,6 @@ def locked(plan: Plan, runner: Runner) -> Iterator[None]:
     """Lock every build folder the plan uses (sorted, so two plans cannot deadlock)."""
     with contextlib.ExitStack() as stack:
         for folder in sorted({s.build_dir for s in plan.steps}):
-            make_folder(folder, "build folder")
             stack.enter_context(build_folder_lock(folder, runner.log))
         yield
 

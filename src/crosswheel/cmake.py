@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError
+from .lock import make_folder
 
 _CACHE_STAMP = "crosswheel-configure.json"
 
@@ -194,7 +195,7 @@ class Runner:
                              f"  build folder: {step.build_dir}")
 
     def configure(self, step: CMakeStep, force: bool = False) -> None:
-        step.build_dir.mkdir(parents=True, exist_ok=True)
+        make_folder(step.build_dir, "build folder")
         self._forget_foreign_cache(step)
         text = step.preload_text()
         cmd = step.configure_command()

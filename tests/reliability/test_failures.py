@@ -308,7 +308,7 @@ def test_output_folder_under_a_file(tmp_path: Path, hook: str) -> None:
     before = u.snapshot(project)
     (tmp_path / "file").write_text("not a folder\n")
     res = u.call_hook(project, hook, str(tmp_path / "file" / "dist"))
-    assert_clean_failure(res, f"{tmp_path / 'file'} is a file, not a folder")
+    assert_clean_failure(res, f"{tmp_path / 'file'} is not a folder")
     assert (tmp_path / "file").read_text() == "not a folder\n"
     assert u.snapshot(project) == before
     res = u.call_hook(project, hook, str(tmp_path / "dist"))

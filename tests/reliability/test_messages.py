@@ -124,14 +124,22 @@ CASES = [
     # ---- folders that are files
     Case("build-cache-is-a-file",
          [r"cannot create the build folder {root}/\.py-build-cmake_cache/cp311-cp311-linux_x86_64: "
-          r"{root}/\.py-build-cmake_cache is a file, not a folder; remove it or set "
+          r"{root}/\.py-build-cmake_cache is not a folder; remove it or set "
           r"cmake\.build_path"],
          files={".py-build-cmake_cache": "not a folder\n"}),
     Case("build-path-is-a-file",
-         [r"cannot create the build folder {root}/data\.txt: {root}/data\.txt is a file, not a "
-          r"folder"], tool=CMAKE + 'build_path = "data.txt"\n'),
+         [r"cannot create the build folder {root}/data\.txt: {root}/data\.txt is not a folder"],
+         tool=CMAKE + 'build_path = "data.txt"\n'),
+    Case("build-cache-is-a-file-in-the-configure-step",
+         [r"cannot create the build folder {root}/\.py-build-cmake_cache/cp311-cp311-linux_x86_64: "
+          r"{root}/\.py-build-cmake_cache is not a folder"],
+         files={".py-build-cmake_cache": "not a folder\n"}, command="configure"),
+    Case("output-folder-is-a-device",
+         [rf"cannot write /dev/null/{WHEEL.replace('.', r'[.]')}: /dev/null is not a folder"],
+         args=("-d", "/dev/null")),
     Case("build-path-below-a-file",
-         [r"cannot create the build folder {root}/data\.txt/x/y: {root}/data\.txt is a file"],
+         [r"cannot create the build folder {root}/data\.txt/x/y: {root}/data\.txt is not a "
+          r"folder"],
          tool=CMAKE + 'build_path = "data.txt/x/y"\n'),
     Case("output-folder-holds-the-wheel-as-a-folder",
          [r"cannot write {tmp}/dist/" + WHEEL.replace(".", r"\.") + r": a folder of that name is "
