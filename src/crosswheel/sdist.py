@@ -74,8 +74,8 @@ def collect(cfg: Config, project: Project, out_dir: Path | None = None) -> list[
             continue
         if out is not None and path.parent.resolve().is_relative_to(out):
             continue
-        # A symlink out of the project is followed only for files named explicitly (a licence
-        # shared in a monorepo); glob patterns never reach outside.
+        # Glob patterns never reach outside through a link (skipped); the files named explicitly
+        # (readme, licences, the module) were already refused by metadata if they do.
         if path not in essential and not _inside(path, root):
             continue
         files.append((path, rel.as_posix()))
