@@ -1,8 +1,8 @@
 """The PEP 517 hooks: a thin layer over build.py.
 
-Expected failures (configuration, metadata, CMake) become one message on stderr and exit status 1:
-pip shows the backend's output, and a traceback there would bury the message. Anything else is a
-crosswheel bug and keeps its traceback.
+Expected failures (configuration, metadata, CMake, the file system) become one message on stderr
+and exit status 1: pip shows the backend's output, and a traceback there would bury the message.
+Anything else is a crosswheel bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -39,6 +39,12 @@ def install_signal_handlers() -> None:
         signal.signal(hup, _terminate)
 
 
+def os_error_message(e: OSError) -> str:
+    """One line for a file-system failure that no step foresaw: the path and the reason."""
+    where = ": ".join(str(f) for f in (e.filename, e.filename2) if f is not None)
+    return f"{where}: {e.strerror or e}" if where else str(e.strerror or e)
+
+
 def hook(fn: F) -> F:
     """A PEP 517 hook: signals unwind cleanly, a CrosswheelError is one stderr line and exit 1."""
 
@@ -49,6 +55,11 @@ def hook(fn: F) -> F:
             return fn(*args, **kwargs)
         except CrosswheelError as e:
             print(f"crosswheel: error: {e}", file=sys.stderr, flush=True)
+            raise SystemExit(1) from None
+        except OSError as e:
+            # The user's file system, not a crosswheel bug: a full disk, a folder that is a
+            # file, a read-only tree. The path and the reason say what to fix.
+            print(f"crosswheel: error: {os_error_message(e)}", file=sys.stderr, flush=True)
             raise SystemExit(1) from None
 
     return wrapper  # type: ignore[return-value]

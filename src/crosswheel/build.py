@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # sdist, stubgen and toolchain are imported where used: a no-op rebuild pays for none of them.
-from . import __version__, cmake, config, elf, manylinux, metadata, target, wheel
+from . import __version__, cmake, config, elf, manylinux, metadata, pure, target, wheel
+from .archive import check_output, output_path, source_date_epoch
 from .cmake import CMakeStep, Runner
 from .config import CMakeConfig, Config, Settings
 from .errors import BuildError
-from .lock import build_folder_lock
+from .lock import build_folder_lock, make_folder
 from .metadata import Project
 from .target import Tags, Target
 
@@ -238,7 +239,7 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
             install_configs=c.install_config, components=c.install_components,
             install_args=c.install_args, env=env, files=files,
             # An absolute path: editable build hooks re-run exactly this cmake later.
-            cmake=shutil.which("cmake") or "cmake"))
+            cmake=shutil.which("cmake") or "cmake", minimum_version=c.minimum_version))
     return out
 
 
@@ -280,13 +281,21 @@ def make_plan(project_dir: Path, settings: Settings, editable: bool = False) -> 
 
 def stage_module(plan: Plan, folder: Path) -> None:
     """A fresh folder holding the module's sources, for CMake to install into."""
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    try:
+        if folder.is_symlink() or folder.is_file():
+            folder.unlink()
+        elif folder.exists():
+            shutil.rmtree(folder)
+    except OSError as e:
+        raise BuildError(f"cannot clear the staging folder {folder}: {e.strerror or e}") from None
+    make_folder(folder, "staging folder")
     for src, rel in plan.project.module.files():
         dst = folder / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, dst)
+        try:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+        except OSError as e:  # a full disk, most likely
+            raise BuildError(f"cannot stage {src} into {folder}: {e.strerror or e}") from None
 
 
 def copy_from_native(plan: Plan, runner: Runner) -> None:
@@ -344,6 +353,9 @@ def locked(plan: Plan, runner: Runner) -> Iterator[None]:
 def build_wheel(project_dir: Path, out_dir: Path, settings: Settings,
                 runner: Runner | None = None) -> Path:
     plan = make_plan(project_dir, settings)
+    # What can be known before CMake runs is checked before it runs.
+    source_date_epoch()
+    check_output(output_path(out_dir, wheel.wheel_name(plan.project, plan.tags)))
     runner = runner or Runner(verbose=plan.cfg.verbose)
     with locked(plan, runner):
         return _build_wheel(plan, out_dir, runner)
@@ -365,6 +377,8 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
             run_stubgen(plan, runner)
         entries = wheel.staged_entries(plan.staging, plan.project,
                                        top_level=plan.project.module.name.split(".")[0])
+        if plan.pure:
+            pure.check(entries)
         tags = checked_tags(plan, entries, runner.log)
         return wheel.write(out_dir, plan.project, tags, plan.pure, entries,
                            plan.cfg.project_dir)

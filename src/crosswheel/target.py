@@ -214,15 +214,36 @@ def read_sysconfigdata(sysroot: Path) -> dict[str, object]:
     if not candidates:
         details = sorted(sysroot.glob("usr/lib/python3*/build-details.json"))
         if details:
-            return _from_build_details(json.loads(details[0].read_text()))
+            try:
+                data = json.loads(details[0].read_text(encoding="utf-8"))
+                if not isinstance(data, dict):
+                    raise ValueError("not a JSON object")
+                return _from_build_details(data)
+            except (OSError, ValueError, RecursionError, AttributeError, TypeError) as e:
+                raise ConfigError(f"cross.sysroot: cannot read {details[0]}: {_why(e)}; expected "
+                                  "a PEP 739 build-details.json (a JSON object)") from None
         raise ConfigError(f"cross.sysroot: no Python found in {sysroot} (looked for "
                           "usr/lib/python3*/_sysconfigdata_*.py and build-details.json)")
-    tree = ast.parse(candidates[0].read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == "build_time_vars" for t in node.targets):
-            return dict(ast.literal_eval(node.value))
+    try:
+        tree = ast.parse(candidates[0].read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == "build_time_vars" for t in node.targets):
+                return dict(ast.literal_eval(node.value))
+    except (OSError, ValueError, SyntaxError, RecursionError, TypeError, MemoryError) as e:
+        raise ConfigError(f"cross.sysroot: cannot read {candidates[0]}: {_why(e)}; expected a "
+                          "Python file assigning build_time_vars = {...}") from None
     raise ConfigError(f"{candidates[0]}: no build_time_vars found")
+
+
+def _why(e: BaseException) -> str:
+    if isinstance(e, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if isinstance(e, OSError):
+        return e.strerror or str(e)
+    if isinstance(e, RecursionError):
+        return "nested too deeply"
+    return f"{type(e).__name__}: {e}"
 
 
 def _from_build_details(d: dict) -> dict[str, object]:  # PEP 739

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, zipwriter
-from .archive import atomic_output, normalized_mode, source_date_epoch
+from .archive import atomic_output, normalized_mode, output_path, source_date_epoch
 from .errors import BuildError
 from .metadata import Project
 from .target import Tags
@@ -144,7 +144,7 @@ def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterab
             raise BuildError(f"{e.arcname}: two files want this path in the wheel")
         seen.add(e.arcname)
     date_time = time.gmtime(source_date_epoch())[:6]
-    final = out_dir / wheel_name(project, tags)
+    final = output_path(out_dir, wheel_name(project, tags))
     with atomic_output(final) as tmp, open(tmp, "wb") as f, \
             zipwriter.ZipWriter(f, date_time) as zw:
         record = []

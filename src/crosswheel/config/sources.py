@@ -18,7 +18,7 @@ from typing import Any
 from .. import options as O
 from ..errors import ConfigError
 from ..overrides import CLEAR, parse_cli, parse_file, to_fragment
-from ..toml import read_toml
+from ..toml import read_text, read_toml
 from .finalize import finalize
 from .merge import merge_section
 from .model import Config, CrossConfig, Settings
@@ -63,7 +63,7 @@ def _file_layers(path: Path, cross: bool) -> list[_Layer]:
         raise ConfigError(f"{path}: unsupported extension (a config file is .toml or .pbc)")
     base = path.parent.resolve()
     if path.suffix == ".pbc":
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
         items = [(to_fragment(o), f"{path}:{n}") for o, n in parse_file(text, str(path))]
     else:
         items = [(read_toml(path), str(path))]
