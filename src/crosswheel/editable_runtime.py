@@ -378,5 +378,5 @@ def install(serve):
         sys.meta_path.insert(0, Finder(serve))
 
 
-CONFIG = {"name": None, "main": None, "sources": [], "steps": [], "locks": [], "cwd": ".",
+CONFIG: dict = {"name": None, "main": None, "sources": [], "steps": [], "locks": [], "cwd": ".",
           "staging": "", "state_dir": "", "mirror": None}  # replaced in the installed copy
