@@ -97,9 +97,10 @@ def runtime_step(step: CMakeStep) -> dict:
     generator = cache.get("CMAKE_GENERATOR", "")
     make_program = cache.get("CMAKE_MAKE_PROGRAM", "")
     # Ninja called directly is what `cmake --build` would run, minus a cmake process; only
-    # when nothing asks for more than a plain build (targets, configurations, presets).
-    direct = (generator == "Ninja" and not step.build_presets and not step.configs
-              and not step.build_args and os.path.isabs(make_program)
+    # when nothing asks for more than a plain build (targets, presets). `--config` means
+    # nothing to single-configuration Ninja.
+    direct = (generator == "Ninja" and not step.build_presets and not step.build_args
+              and os.path.isabs(make_program)
               and os.path.basename(make_program).startswith("ninja"))
     if direct:
         build = [[make_program, "-C", str(step.build_dir), *_jobs(step), *step.build_tool_args]]
