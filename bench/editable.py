@@ -144,13 +144,15 @@ def pieces(inst: Install, full: bool) -> dict[str, list[str]]:
     }
     if not full:
         return out
-    out["import, rebuild off"] = ["env", f"{GUARD}=1", py, "-c", f"import {inst.package}"]
-    shim = shutil.which("cmake", path=user_env(inst.python)["PATH"])
-    if shim and Path(shim).resolve() != Path(real).resolve():
-        out[f"cmake --build via {shim}"] = [shim, "--build", b]
+    if inst.who.startswith(R.CW.name):
+        out["import, rebuild off"] = ["env", f"{GUARD}=1", py, "-c", f"import {inst.package}"]
+    env_path = user_env(inst.python)["PATH"]
+    first = shutil.which("cmake", path=env_path)
+    if first and Path(first).resolve() != Path(real).resolve():
+        out[f"cmake --build, first cmake on PATH ({first})"] = [first, "--build", b]
     wrapper = Path(sys.prefix) / "bin" / "cmake"
-    if wrapper.is_file() and wrapper.read_bytes()[:2] == b"#!":
-        out["cmake --build via pip's console script"] = [str(wrapper), "--build", b]
+    if wrapper.is_file() and wrapper.read_bytes()[:2] == b"#!" and str(wrapper) != first:
+        out["cmake --build, pip's console script"] = [str(wrapper), "--build", b]
     out["cmake --install"] = [real, "--install", b, "--prefix", str(R.TMP / "editable-install"),
                               "--component", "python_modules"]
     make = cache_value(inst.build_dir, "CMAKE_MAKE_PROGRAM")

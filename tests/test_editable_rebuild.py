@@ -49,6 +49,20 @@ install(TARGETS _extra EXCLUDE_FROM_ALL COMPONENT python_modules
         DESTINATION ${PY_BUILD_CMAKE_IMPORT_NAME})
 """
 ADD = "import c_api_example as m; print(m.add(2, 3))"
+# After linking _core, and only when CW_TEST_GATE names a folder: say so, then wait until the
+# test has edited the source (a file appears): an edit while the build runs.
+GATE_CMAKE = """
+add_custom_command(TARGET _core POST_BUILD
+                   COMMAND ${CMAKE_COMMAND} -P ${CMAKE_CURRENT_SOURCE_DIR}/gate.cmake)
+"""
+GATE_SCRIPT = """
+if(DEFINED ENV{CW_TEST_GATE})
+  file(TOUCH "$ENV{CW_TEST_GATE}/linked")
+  while(NOT EXISTS "$ENV{CW_TEST_GATE}/edited")
+    execute_process(COMMAND ${CMAKE_COMMAND} -E sleep 0.02)
+  endwhile()
+endif()
+"""
 
 
 def installed(tmp_path: Path, mode: str = "symlink") -> tuple[Path, Venv, dict]:
@@ -101,6 +115,43 @@ def test_edit_within_a_second_of_the_last_build_is_seen(tmp_path: Path) -> None:
         assert add(venv) == expected, new
         assert clock_has_moved_past(build, tmp_path)
         assert clock_has_moved_past(Path(config["staging"]), tmp_path)
+
+
+def test_edit_saved_while_the_build_runs_with_a_coarse_clock(tmp_path: Path) -> None:
+    project = copy_example(C_API.folder, tmp_path)
+    (project / "gate.cmake").write_text(GATE_SCRIPT)
+    (project / "CMakeLists.txt").write_text((project / "CMakeLists.txt").read_text() + GATE_CMAKE)
+    venv = Venv(tmp_path / "venv")
+    venv.install_editable(project, "editable.build_hook=true")
+    config = runtime_config((venv.site / "_crosswheel_editable_c_api_example.py").read_text())
+    build = Path(config["steps"][0]["build_dir"])
+    (obj,) = build.glob("CMakeFiles/_core.dir/**/core.c.o")
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    edit_native(project, C_API, "a + b)", "a + b + 1000)")
+    proc = subprocess.Popen([str(venv.python), "-c", ADD], cwd=venv.elsewhere,
+                            env=runtime_env(CW_TEST_GATE=str(gate)), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not (gate / "linked").exists():  # compiled and linked with "+ 1000"
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the build never reached the gate"
+            time.sleep(0.01)
+        # Saved now, after the compiler read the file. With a clock as coarse as the file
+        # system's can be, the save gets the object file's own time stamp: ninja alone would
+        # call the object up to date, now and at every later import.
+        edit_native(project, C_API, "a + b + 1000)", "a + b + 2000)")
+        os.utime(project / C_API.native, ns=(obj.stat().st_atime_ns, obj.stat().st_mtime_ns))
+        (gate / "edited").touch()
+        out, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    assert out.strip() == "2005"  # this import compiled the file again
+    assert add(venv) == 2005
 
 
 def test_no_op_import_installs_nothing_and_uses_ninja(tmp_path: Path) -> None:

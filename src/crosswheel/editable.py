@@ -114,6 +114,8 @@ def runtime_step(step: CMakeStep) -> dict:
         "install": [[cmake, *cmd[1:]] for cmd in step.install_commands()],
         "ninja_log": (str(step.build_dir / ".ninja_log") if generator.startswith("Ninja")
                       else None),
+        # For `ninja -t deps` after a build that did work (single-configuration Ninja only).
+        "ninja": make_program if generator == "Ninja" and os.path.isabs(make_program) else None,
     }
 
 
