@@ -364,6 +364,7 @@ def update(config, lock=True, log_path=None, force=False):
         dir_times = [_stat(d) for d in dirs]
         sig = signature(config, watched)
         if force or sig is None or sig != state.get("signature"):
+            since = clock(config["state_dir"])
             installed = _install(config, log_path)
             for rel in state.get("installed", []):
                 path = os.path.join(config["staging"], rel)
@@ -372,8 +373,13 @@ def update(config, lock=True, log_path=None, force=False):
             watched = _watched(config)
             mirror(config, installed)
             wait_for_tick(config["state_dir"])
-            _save_state(config, {"signature": signature(config, watched), "installed": installed,
-                                 "watched": watched, "dirs": dirs, "dir_times": dir_times})
+            sig = signature(config, watched)
+            if sig is not None:
+                # A source file saved while CMake copied it may have been copied as it was
+                # before: leave its time out, so the next import installs again.
+                sig[1] = [st if st is None or st[0] < since else None for st in sig[1]]
+            _save_state(config, {"signature": sig, "installed": installed, "watched": watched,
+                                 "dirs": dirs, "dir_times": dir_times})
         elif dirs != state.get("dirs") or dir_times != state.get("dir_times"):
             # A file was added to or removed from the package's sources.
             mirror(config, state.get("installed", []))
