@@ -6,8 +6,12 @@ interpreters:
 - an edit whose rebuilt module CMake's own install would have called up to date (the installed
   copy's time within a second of the new module's) is seen, and after every import that rebuilt,
   the file system's clock has moved past everything the build wrote;
+- a source saved while the build runs (held at a gate in the build), stamped with its object
+  file's own time as a coarse clock would, is compiled again;
 - an edited CMakeLists.txt that adds a module built from a new .c file, then removes it again:
   the module imports, then no longer does;
+- a file CMake installs straight from the source tree (no build output) is installed again
+  after an edit;
 - a new .py file in the package imports without reinstalling, and a deleted one no longer does;
 - a no-op import installs nothing (the staged module is the same file), and the build folder
   uses Ninja although the project names no generator;
@@ -185,6 +189,26 @@ def test_edited_cmakelists_adds_then_removes_a_module(tmp_path: Path) -> None:
     err = import_error(venv, "c_api_example._extra")
     assert err["type"] == "ModuleNotFoundError", err
     assert add(venv) == 5
+
+
+def test_edited_file_cmake_installs_from_the_source_tree(tmp_path: Path) -> None:
+    project = copy_example(C_API.folder, tmp_path)
+    (project / "share").mkdir()
+    greeting = project / "share" / "greeting.txt"
+    greeting.write_text("hello\n")
+    # Not a build output: ninja's log does not change when it is edited.
+    (project / "CMakeLists.txt").write_text((project / "CMakeLists.txt").read_text() + (
+        "install(FILES share/greeting.txt COMPONENT python_modules "
+        "DESTINATION ${PY_BUILD_CMAKE_IMPORT_NAME})\n"))
+    venv = Venv(tmp_path / "venv")
+    venv.install_editable(project, "editable.build_hook=true")
+    read = ("import importlib.resources as r; "
+            "print(r.files('c_api_example').joinpath('greeting.txt').read_text().strip())")
+    assert venv.python_code(read).stdout.strip() == "hello"
+    greeting.write_text("edited\n")
+    config = runtime_config((venv.site / "_crosswheel_editable_c_api_example.py").read_text())
+    os.utime(Path(config["staging"], "c_api_example", "greeting.txt"))  # as in the first test
+    assert venv.python_code(read).stdout.strip() == "edited"
 
 
 def test_new_and_deleted_python_files(tmp_path: Path) -> None:

@@ -67,7 +67,14 @@ def _run(cmd, env, cwd, log_path):
                                            (os.POSIX_SPAWN_DUP2, fd, 2)])
     finally:
         os.close(fd)
-    _, status = os.waitpid(pid, 0)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except BaseException:  # Ctrl-C: stop the build before the lock is released
+        import signal
+
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+        raise
     return os.waitstatus_to_exitcode(status)
 
 
