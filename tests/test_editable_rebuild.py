@@ -13,6 +13,8 @@ interpreters:
 - a file CMake installs straight from the source tree (no build output) is installed again
   after an edit;
 - a new .py file in the package imports without reinstalling, and a deleted one no longer does;
+- with Make or Ninja Multi-Config the rebuild goes through the real cmake binary and still
+  sees an edit;
 - a no-op import installs nothing (the staged module is the same file), and the build folder
   uses Ninja although the project names no generator;
 - two interpreters importing at once after an edit, both blocked on the build folder's lock
@@ -27,6 +29,8 @@ import os
 import subprocess
 import time
 from pathlib import Path
+
+import pytest
 
 from test_editable import (
     C_API,
@@ -173,6 +177,21 @@ def test_no_op_import_installs_nothing_and_uses_ninja(tmp_path: Path) -> None:
     edit_native(project, C_API, "a + b)", "a + b + 1000)")
     assert add(venv) == 1005
     assert staged_core(config).stat().st_ino != before.st_ino  # replaced, not rewritten
+
+
+@pytest.mark.parametrize("generator", ["Unix Makefiles", "Ninja Multi-Config"])
+def test_other_generators_go_through_cmake(tmp_path: Path, generator: str) -> None:
+    project = copy_example(C_API.folder, tmp_path)
+    venv = Venv(tmp_path / "venv")
+    venv.install_editable(project, f'cmake.generator="{generator}"', "editable.build_hook=true")
+    config = runtime_config((venv.site / "_crosswheel_editable_c_api_example.py").read_text())
+    (step,) = config["steps"]
+    (build_cmd,) = step["build"]
+    assert build_cmd[1] == "--build" and Path(build_cmd[0]).read_bytes()[:4] == b"\x7fELF"
+    assert add(venv) == 5
+    edit_native(project, C_API, "a + b)", "a + b + 1000)")
+    assert add(venv) == 1005
+    assert add(venv) == 1005
 
 
 def test_edited_cmakelists_adds_then_removes_a_module(tmp_path: Path) -> None:
