@@ -489,7 +489,7 @@ def test_package_data_is_found_through_importlib_resources(tmp_path: Path, mode:
     project = copy_example(C_API.folder, tmp_path)
     (project / "c_api_example" / "greeting.txt").write_text("hello from the sources\n")
     venv = Venv(tmp_path / "venv")
-    venv.install_editable(project, f"editable.mode='{mode}'")
+    venv.install_editable(project, f"editable.mode={mode}")
     code = ("import importlib.resources as r\n"
             "print(r.files('c_api_example').joinpath('greeting.txt').read_text().strip())")
     assert venv.python_code(code).stdout.strip() == "hello from the sources"
