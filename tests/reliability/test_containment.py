@@ -186,8 +186,8 @@ REFUSED = [
           ('[tool.crosswheel.wheel]\nbuild_tag = "1\\tx"\n', r"'1\\tx'"),
           ('[tool.crosswheel.wheel]\nbuild_tag = "1+local"\n', r"'1\+local'")])],
     Case("build-tag-from-override",
-         [r"-C override=wheel\.build_tag=2/\.\./\.\./x: wheel\.build_tag: expected a string "
-          r"starting with a digit"], args=("-Coverride=wheel.build_tag=2/../../x",)),
+         [r"-C override=wheel\.build_tag=\"2/\.\./\.\./x\": wheel\.build_tag: expected a string "
+          r"starting with a digit"], args=('-Coverride=wheel.build_tag="2/../../x"',)),
     Case("platform-tag-parent", [r"wheel\.platform_tag: '\.\./x' is not a valid tag"],
          tool=CMAKE + '[tool.crosswheel.wheel]\nplatform_tag = ["../x"]\n'),
     Case("abi-tag-slash", [r"wheel\.abi_tag: 'a/b' is not a valid tag"],
