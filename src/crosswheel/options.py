@@ -1,6 +1,6 @@
 """The one definition of crosswheel's configuration options.
 
-Validation (config.py), merging, the CLI's reference and README's reference table are all derived
+Validation (config/validate.py), merging, the CLI's reference and README's reference table are all derived
 from the tables below, so an option is added, renamed or documented in exactly one place.
 The names, types and defaults follow py-build-cmake 0.5, so existing projects keep working.
 """
