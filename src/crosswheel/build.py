@@ -20,7 +20,7 @@ from pathlib import Path
 from . import __version__, cmake, config, elf, metadata, target, wheel
 from .cmake import CMakeStep, Runner
 from .config import CMakeConfig, Config, Settings
-from .errors import BuildError
+from .errors import BuildError, ConfigError
 from .lock import build_folder_lock
 from .metadata import Project
 from .target import Tags, Target
@@ -192,7 +192,10 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
             toolchain_file = build_dir / "crosswheel-toolchain.cmake"
             from . import toolchain
 
-            files[toolchain_file] = toolchain.generate(t)
+            try:
+                files[toolchain_file] = toolchain.generate(t, toolchain.uses_cxx(c.source_path))
+            except ConfigError as e:
+                raise target.in_cross_file(cfg, e) from None
         elif toolchain_file is not None and not toolchain_file.is_file():
             raise BuildError(f"cross.toolchain_file: {toolchain_file} does not exist")
         if toolchain_file:
@@ -290,11 +293,15 @@ def copy_from_native(plan: Plan, runner: Runner) -> None:
                              f"{', '.join(files[:20]) or 'no files'})")
         for rel in hits:
             src = root / rel
-            machine = elf.machine(src)
-            if machine is not None and machine != plan.target.elf_machine:
-                raise BuildError(f"cross.copy_from_native_build: {rel} is an ELF binary for "
-                                 f"{machine}, but the wheel is for {plan.target.platform} "
-                                 f"({plan.target.elf_machine}); refusing to copy it")
+            header = elf.header(src)
+            row = plan.target.arch_row
+            why = row.mismatch(header) if header is not None and row is not None else None
+            if header is not None and row is None and plan.target.os != "linux":
+                why = f"an ELF binary for {elf.machine(src)}"
+            if why:
+                expects = row.elf if row else plan.target.os
+                raise BuildError(f"cross.copy_from_native_build: {rel} is {why}, but the wheel "
+                                 f"is for {plan.target.platform} ({expects}); refusing to copy it")
             dst = plan.staging / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(src), dst)

@@ -1,4 +1,5 @@
-"""Cross builds to aarch64 and armv7, proven by importing the wheels under qemu.
+"""Cross builds to six architectures and two Python versions, proven by importing the wheels
+under qemu with the sysroot's own python.
 
 Needs tools/cross/setup.sh (cross compilers, qemu-user-static, sysroots). A missing tool makes
 these tests fail, not skip: CI installs them.
@@ -21,6 +22,11 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 
 
+# What the C-API example's platform() says: the compiler's predefined macros of the target.
+COMPILED_FOR = {"aarch64": "aarch64", "aarch64-py313": "aarch64", "armhf": "arm", "i686": "x86",
+                "ppc64le": "ppc64", "s390x": "s390x", "riscv64": "riscv64"}
+
+
 def copy_example(name: str, dest: Path) -> Path:
     out = dest / name
     shutil.copytree(EXAMPLES / name, out,
@@ -29,8 +35,8 @@ def copy_example(name: str, dest: Path) -> Path:
 
 
 def build(project: Path, *settings: str, env: dict[str, str] | None = None,
-          expect_fail: bool = False) -> tuple[Path | None, str]:
-    out = project / "dist"
+          expect_fail: bool = False, out: Path | None = None) -> tuple[Path | None, str]:
+    out = out or project / "dist"
     cmd = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(out)]
     cmd += [f"-C{s}" for s in settings]
     proc = subprocess.run([*cmd, str(project)], capture_output=True, text=True, cwd=project,
@@ -95,13 +101,16 @@ def toolchain_cross_file(project: Path, arch: str) -> Path:
 
 
 def check_target_wheel(wheel: Path, arch: str, tmp: Path, expected_ext: int = 1) -> Path:
+    """Name, tags, ELF headers and module suffixes of a wheel for sysroot `arch`; unpacks it."""
     t = crossutil.target(arch)
-    assert wheel.name.endswith(f"-cp311-cp311-{t.platform_tag}.whl"), wheel.name
-    assert wheel_tags(wheel) == [f"cp311-cp311-{t.platform_tag}"]
-    root = unpack(wheel, tmp / "unpacked")
+    tag = f"{t.python_tag}-{t.python_tag}-{t.platform_tag}"
+    assert wheel.name.endswith(f"-{tag}.whl"), wheel.name
+    assert wheel_tags(wheel) == [tag]
+    root = unpack(wheel, tmp / f"unpacked-{arch}")
     elf = binaries(root)
-    want = {"aarch64": "aarch64", "armhf": "arm"}[arch]
-    assert elf and set(elf.values()) == {want}, elf
+    assert elf and set(elf.values()) == {t.machine}, elf
+    headers = {crossutil.elf_header(root / p) for p in elf}
+    assert headers == {(t.machine, t.bits, t.endian, t.hard_float)}, headers
     exts = [p for p in elf if p.endswith(".so")]
     assert len(exts) == expected_ext, exts
     assert all(p.endswith(f".{t.soabi}.so") for p in exts), exts
@@ -120,19 +129,41 @@ def test_c_api_with_a_hand_written_toolchain_file(tmp_path: Path, arch: str) -> 
     assert out.stdout.split() == ["5", expected]
 
 
-@pytest.mark.parametrize("arch", ["aarch64", "armhf"])
+@pytest.mark.parametrize("arch", crossutil.ARCHES)
 def test_c_api_with_triple_and_sysroot_picked_up_beside_pyproject(tmp_path: Path,
                                                                     arch: str) -> None:
+    t = crossutil.target(arch)
     project = copy_example("c-api", tmp_path)
     triple_cross_file(project, arch)  # crosswheel.cross.toml: found without -C cross
     wheel, _log = build(project)
     root = check_target_wheel(wheel, arch, tmp_path)
-    # The generated toolchain file runs target binaries through qemu.
+    # The generated toolchain file runs target binaries through qemu and names Debian's
+    # multiarch folder (i386-linux-gnu for the i686 triple).
     tc = next((project / ".py-build-cmake_cache").glob("*/crosswheel-toolchain.cmake")).read_text()
-    assert "CMAKE_CROSSCOMPILING_EMULATOR" in tc and crossutil.target(arch).qemu in tc
-    out = crossutil.run_target_python(arch, "import c_api_example as m; print(m.add(40, 2))",
-                                      [root])
-    assert out.stdout.strip() == "42"
+    assert "CMAKE_CROSSCOMPILING_EMULATOR" in tc and t.qemu in tc
+    assert f"set(CMAKE_LIBRARY_ARCHITECTURE {t.multiarch})" in tc
+    code = ("import platform, sys, c_api_example as m\n"
+            "print(m.add(40, 2), m.platform(), platform.machine(), sys.byteorder,\n"
+            "      '%d.%d' % sys.version_info[:2])")
+    out = crossutil.run_target_python(arch, code, [root])
+    assert out.stdout.split() == ["42", COMPILED_FOR[arch], t.uname, t.endian, t.python]
+
+
+def test_two_python_versions_of_one_arch_from_one_build_interpreter(tmp_path: Path) -> None:
+    """aarch64 with Debian 12's CPython 3.11 and Debian 13's 3.13: each wheel for its own."""
+    project = copy_example("c-api", tmp_path)
+    wheels = {}
+    for arch in ("aarch64", "aarch64-py313"):
+        cross = triple_cross_file(project, arch, f"{arch}.toml")
+        wheels[arch], _ = build(project, f"cross={cross}", out=tmp_path / arch)
+    assert {a: w.name.split("-", 2)[2] for a, w in wheels.items()} == {
+        "aarch64": "cp311-cp311-linux_aarch64.whl",
+        "aarch64-py313": "cp313-cp313-linux_aarch64.whl"}
+    for arch, wheel in wheels.items():
+        root = check_target_wheel(wheel, arch, tmp_path)
+        code = "import sys, c_api_example as m; print(m.add(1, 2), sys.version_info[:2])"
+        out = crossutil.run_target_python(arch, code, [root])
+        assert out.stdout.strip() == f"3 {tuple(map(int, crossutil.target(arch).python.split('.')))}"
 
 
 def test_pybind11_cross_builds_unchanged(tmp_path: Path) -> None:
@@ -183,7 +214,8 @@ def test_copy_from_native_build_runs_a_native_generator_and_copies_native_stubs(
 
 
 @pytest.mark.parametrize(("pattern", "message"), [
-    ("bin/*", "bin/gen is an ELF binary for x86_64"),  # a native binary in an aarch64 wheel
+    # A native binary in an aarch64 wheel:
+    ("bin/*", "bin/gen is an ELF binary for x86_64 (64-bit, little-endian)"),
     ("nothing/*.pyi", "pattern 'nothing/*.pyi' matched nothing"),
 ], ids=["native-binary", "matches-nothing"])
 def test_copy_from_native_build_refuses_bad_patterns(tmp_path: Path, pattern: str,
@@ -200,7 +232,7 @@ def test_binary_of_the_wrong_machine_fails_the_build(tmp_path: Path) -> None:
     project = copy_example("c-api", tmp_path)
     (project / "liar.toml").write_text('arch = "linux_aarch64"\n')
     _, log = build(project, f"cross={project / 'liar.toml'}", expect_fail=True)
-    assert "an ELF binary for x86_64, but the wheel is tagged linux_aarch64" in log
+    assert "an ELF binary for x86_64 (64-bit, little-endian), but the wheel is tagged linux_aarch64" in log
 
 
 def test_platform_tag_guess_is_refused_when_crossing(tmp_path: Path) -> None:

@@ -152,8 +152,23 @@ def test_cross_linux_aarch64() -> None:
     assert str(t.tags(wheel_cfg(pure_python=True))) == "py3-none-any"
 
 
-def test_cross_without_soabi_uses_a_plain_suffix() -> None:
-    assert aarch64().ext_suffix == ".so"
+@pytest.mark.parametrize(("kw", "soabi"), [
+    ({}, "cpython-312-aarch64-linux-gnu"),
+    ({"arch": "linux_armv7l"}, "cpython-312-arm-linux-gnueabihf"),
+    ({"arch": "manylinux_2_17_i686"}, "cpython-312-i386-linux-gnu"),  # Debian's multiarch name
+    ({"arch": "linux_ppc64le", "version": "313", "abi": "cp313t"},
+     "cpython-313t-powerpc64le-linux-gnu"),
+])
+def test_cross_without_soabi_derives_the_targets_suffix(kw: dict[str, str], soabi: str) -> None:
+    """The seed's form (no sysroot, no soabi) still names modules like the target would."""
+    t = aarch64(**kw)
+    assert (t.soabi, t.ext_suffix) == (soabi, f".{soabi}.so")
+
+
+def test_pypy_cross_target_without_soabi_keeps_a_plain_suffix() -> None:
+    t = cross_target(CrossConfig(implementation="pp", version="310", arch="linux_aarch64"),
+                     native())
+    assert (t.soabi, t.ext_suffix) == (None, ".so")
 
 
 def test_cross_paths_are_passed_through(tmp_path: Path) -> None:
@@ -306,6 +321,9 @@ def sysroot(tmp_path: Path) -> Path:
     lib = root / "usr" / "lib" / "python3.12"
     lib.mkdir(parents=True)
     (lib / "_sysconfigdata__linux_aarch64-linux-gnu.py").write_text(SYSCONFIGDATA)
+    include = root / "usr" / "include" / "python3.12"
+    include.mkdir(parents=True)
+    (include / "Python.h").write_text("/* the target's */\n")
     return root
 
 
@@ -331,6 +349,8 @@ def test_sysroot_fills_in_the_target(sysroot: Path) -> None:
 
 
 def test_explicit_cross_keys_win_over_the_sysroot(sysroot: Path, tmp_path: Path) -> None:
+    (tmp_path / "inc").mkdir()
+    (tmp_path / "inc" / "Python.h").write_text("")
     t = cross_target(CrossConfig(sysroot=sysroot, arch="manylinux_2_28_aarch64",
                                  include_dir=tmp_path / "inc", library=tmp_path / "lib.so",
                                  soabi="custom"), native())
