@@ -180,6 +180,42 @@ def test_pybind11_cross_builds_unchanged(tmp_path: Path, arch: str) -> None:
     assert out.stdout.strip() == "5 6.0 16 Counter(16)"
 
 
+def seed_cross_file(project: Path, arch: str) -> Path:
+    """py-build-cmake's documented form: tags, a toolchain file and FindPython hints; no
+    sysroot and no soabi, so crosswheel has to derive the suffix itself."""
+    t = crossutil.target(arch)
+    root = crossutil.sysroot(arch)
+    f = project / "py-build-cmake.cross.toml"
+    f.write_text(
+        f"implementation = 'cp'\nversion = '{t.version}'\nabi = 'cp{t.version}'\n"
+        f"arch = '{t.platform_tag}'\n"
+        f"toolchain_file = '{crossutil.toolchain_file(arch)}'\n"
+        "[cmake.options]\n"
+        f'Python3_LIBRARY = "{root}/usr/lib/{t.multiarch}/libpython{t.python}.so"\n'
+        f'Python3_INCLUDE_DIR = "{root}/usr/include/python{t.python}"\n'
+        f'CROSSWHEEL_SYSROOT = "{root}"\n')
+    return f
+
+
+def test_seed_form_names_modules_like_the_sysroot_form(tmp_path: Path) -> None:
+    names = {}
+    for form in ("seed", "sysroot"):
+        project = copy_example("pybind11-project", tmp_path / form)
+        if form == "seed":
+            seed_cross_file(project, "aarch64")
+        else:
+            triple_cross_file(project, "aarch64")
+        wheel, _ = build(project)
+        root = check_target_wheel(wheel, "aarch64", tmp_path / form)
+        with zipfile.ZipFile(wheel) as zf:
+            names[form] = sorted(n for n in zf.namelist() if ".dist-info/RECORD" not in n)
+        out = crossutil.run_target_python("aarch64", "import pybind11_example as m; "
+                                          "print(m.add(2, 3))", [root])
+        assert out.stdout.strip() == "5"
+    assert "pybind11_example/_core.cpython-311-aarch64-linux-gnu.so" in names["seed"]
+    assert names["seed"] == names["sysroot"]
+
+
 def test_nanobind_cross_builds_unchanged(tmp_path: Path) -> None:
     project = copy_example("nanobind-project", tmp_path)
     triple_cross_file(project, "aarch64")
