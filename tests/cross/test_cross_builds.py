@@ -7,6 +7,7 @@ these tests fail, not skip: CI installs them.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -303,3 +304,101 @@ def test_stubgen_without_a_native_build_is_skipped_with_a_reason(tmp_path: Path)
     assert "stubgen skipped: the cross-compiled module cannot be imported here" in log
     with zipfile.ZipFile(wheel) as zf:
         assert not [n for n in zf.namelist() if n.endswith(".pyi")]
+
+
+# ------------------------------------------------------------------ refusals before CMake runs
+
+
+def fake_sysroot_without_headers(tmp: Path, arch: str) -> Path:
+    """Only the target Python's build facts: as if libpython3.x-dev were not unpacked."""
+    t = crossutil.target(arch)
+    src = crossutil.sysroot(arch) / f"usr/lib/python{t.python}"
+    dest = tmp / "headerless" / f"usr/lib/python{t.python}"
+    dest.mkdir(parents=True)
+    for f in src.glob("_sysconfigdata_*.py"):
+        shutil.copy(f, dest)
+    return tmp / "headerless"
+
+
+def fake_gcc(tmp: Path, triple: str) -> dict[str, str]:
+    """An environment whose PATH has a C compiler for `triple` but no C++ compiler."""
+    bin_dir = tmp / "bin"
+    bin_dir.mkdir()
+    gcc = bin_dir / f"{triple}-gcc"
+    gcc.write_text("#!/bin/sh\nexit 1\n")
+    gcc.chmod(0o755)
+    return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+
+
+@pytest.mark.parametrize(("example", "cross", "key", "message"), [
+    ("c-api", 'arch = "linux_arm64"\ntriple = "aarch64-linux-gnu"\n', "cross.arch",
+     "'linux_arm64': 'arm64' is not a wheel architecture; did you mean linux_aarch64?"),
+    ("c-api", 'arch = "manylinux_2_28_ppc64el"\n', "cross.arch",
+     "'manylinux_2_28_ppc64el': 'ppc64el' is not a wheel architecture; did you mean "
+     "manylinux_2_28_ppc64le?"),
+    ("c-api", 'arch = "linux_armv8l"\nsysroot = "{s390x}"\n', "cross.arch",
+     "'linux_armv8l': unknown architecture 'armv8l' (known: aarch64, armv6l, armv7l, "),
+    ("c-api", 'arch = "linux_ppc64"\nsysroot = "{ppc64le}"\n', "cross.arch",
+     "'linux_ppc64' is ppc64, but cross.sysroot {ppc64le} holds a Python for "
+     "powerpc64le-linux-gnu"),
+    ("c-api", 'triple = "aarch64-linux-gnu"\nsysroot = "{s390x}"\n', "cross.triple",
+     "'aarch64-linux-gnu' compiles for aarch64, but cross.sysroot {s390x} holds a Python for "
+     "s390x-linux-gnu"),
+    ("c-api", 'triple = "powerpc64le-linux-gnu"\narch = "linux_ppc64"\n', "cross.triple",
+     "'powerpc64le-linux-gnu' compiles for ppc64le, but the wheel is tagged linux_ppc64"),
+    ("c-api", 'triple = "aarch64-linux-gnu"\nsysroot = "{headerless}"\n', "cross.sysroot",
+     "no Python.h for Python 3.11 in {headerless}/usr/include/python3.11 (on Debian, unpack "
+     "libpython3.11-dev:arm64 into the sysroot)"),
+    ("c-api", 'triple = "powerpc64-linux-gnu"\n', "cross.triple",
+     "the C compiler powerpc64-linux-gnu-gcc is not on PATH (on Debian: apt-get install "
+     "gcc-powerpc64-linux-gnu)"),
+    ("pybind11-project", 'triple = "loongarch64-linux-gnu"\n', "cross.triple",
+     "the C++ compiler loongarch64-linux-gnu-g++ is not on PATH (on Debian: apt-get install "
+     "g++-loongarch64-linux-gnu)"),
+    ("c-api", 'triple = "i686-pc-linux-gnu"\n', "cross.triple",
+     "the C compiler i686-pc-linux-gnu-gcc is not on PATH (on Debian: apt-get install "
+     "gcc-i686-linux-gnu)"),
+], ids=["alias", "alias-manylinux", "unknown-arch", "arch-vs-sysroot", "triple-vs-sysroot",
+        "triple-vs-arch", "no-python-h", "no-c-compiler", "no-cxx-compiler", "debian-package"])
+def test_bad_cross_files_are_refused_before_cmake(tmp_path: Path, example: str, cross: str,
+                                                   key: str, message: str) -> None:
+    project = copy_example(example, tmp_path)
+    where = {"s390x": str(crossutil.sysroot("s390x")),
+             "ppc64le": str(crossutil.sysroot("ppc64le")),
+             "headerless": str(fake_sysroot_without_headers(tmp_path, "aarch64"))}
+    f = project / "bad.cross.toml"
+    f.write_text(cross.format(**where))
+    env = fake_gcc(tmp_path, "loongarch64-linux-gnu") if "loongarch64" in cross else None
+    _, log = build(project, f"cross={f}", env=env, expect_fail=True)
+    assert f"{f}: {key}: {message.format(**where)}" in log
+    assert "-- Configuring" not in log  # refused before CMake ran
+    assert not (project / ".py-build-cmake_cache").exists() or not any(
+        (project / ".py-build-cmake_cache").rglob("CMakeCache.txt"))
+
+
+def ppc64le_toolchain_file(tmp: Path) -> Path:
+    """A hand-written toolchain file: crosswheel cannot tell from it which machine it targets."""
+    root = crossutil.sysroot("ppc64le")
+    f = tmp / "ppc64le.cmake"
+    f.write_text("set(CMAKE_SYSTEM_NAME Linux)\nset(CMAKE_SYSTEM_PROCESSOR ppc64le)\n"
+                 "set(CMAKE_C_COMPILER powerpc64le-linux-gnu-gcc)\n"
+                 f'set(CMAKE_SYSROOT "{root}")\n'
+                 f'set(CMAKE_FIND_ROOT_PATH "{root}")\n'
+                 "set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)\n"
+                 "set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)\n"
+                 "set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)\n")
+    return f
+
+
+def test_a_little_endian_module_is_refused_in_a_big_endian_wheel(tmp_path: Path) -> None:
+    """linux_ppc64 is big-endian; the same e_machine in little-endian must not pass."""
+    project = copy_example("c-api", tmp_path)
+    root = crossutil.sysroot("ppc64le")
+    f = project / "be.cross.toml"
+    f.write_text("implementation = 'cp'\nversion = '311'\nabi = 'cp311'\narch = 'linux_ppc64'\n"
+                 f"toolchain_file = '{ppc64le_toolchain_file(tmp_path)}'\n"
+                 f"include_dir = '{root}/usr/include/python3.11'\n")
+    _, log = build(project, f"cross={f}", expect_fail=True)
+    assert ("c_api_example/_core.cpython-311-powerpc64-linux-gnu.so: an ELF binary for ppc64 "
+            "(64-bit, little-endian), but the wheel is tagged linux_ppc64 (expects ppc64 "
+            "(64-bit, big-endian))") in log
