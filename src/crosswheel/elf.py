@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .arch import ElfHeader, machine_name
+from .arch import ElfHeader, elf_words, machine_name
 from .errors import BuildError
 
 if TYPE_CHECKING:
@@ -46,6 +46,14 @@ def machine(path: Path) -> str | None:
 def check_entries(entries: Iterable[Entry], target: Target, abi3: bool = False) -> None:
     """Refuse a wheel whose binaries or extension suffixes do not belong to its platform tag."""
     expected = target.arch_row if target.os == "linux" else None
+    # A Linux architecture the table lacks (e.g. armv8l userlands) is still checked: natively,
+    # against the interpreter running this build, which is the target.
+    own = None
+    if target.os == "linux" and expected is None:
+        if target.cross or target.executable is None:
+            raise BuildError(f"the wheel is tagged {target.platform}, an architecture crosswheel "
+                             "does not know, so its binaries cannot be checked")
+        own = header(target.executable)
     for e in entries:
         if e.source is None:
             continue
@@ -55,6 +63,9 @@ def check_entries(entries: Iterable[Entry], target: Target, abi3: bool = False) 
             if why:
                 raise BuildError(f"{e.arcname}: {why}, but the wheel is tagged "
                                  f"{target.platform} (expects {expected.elf})")
+        if h is not None and own is not None and h[:3] != own[:3]:
+            raise BuildError(f"{e.arcname}: an ELF binary for {elf_words(h)}, but this "
+                             f"interpreter is {elf_words(own)} ({target.platform})")
         m = _EXT.match(e.arcname.rsplit("/", 1)[-1])
         if m and h is not None and target.soabi:
             tag = m.group("tag")
