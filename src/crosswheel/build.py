@@ -19,7 +19,7 @@ from pathlib import Path
 # sdist, stubgen and toolchain are imported where used: a no-op rebuild pays for none of them.
 from . import __version__, cmake, config, elf, metadata, target, wheel
 from .cmake import CMakeStep, Runner
-from .config import CMakeConfig, Config, Settings
+from .config import CMakeConfig, Config, Settings, StubgenConfig
 from .errors import BuildError, ConfigError
 from .lock import build_folder_lock
 from .metadata import Project
@@ -312,18 +312,24 @@ def copy_from_native(plan: Plan, runner: Runner) -> None:
 def run_stubgen(plan: Plan, runner: Runner) -> None:
     """Stubs come from importing the module, so from the build machine's own build."""
     assert plan.cfg.stubgen is not None
+    from . import stubgen
+
+    request: StubgenConfig = plan.cfg.stubgen
     if not plan.target.cross:
         importable = plan.staging
     elif plan.native_install is not None:
         importable = plan.native_install
     else:
-        runner.log("stubgen skipped: the cross-compiled module cannot be imported here "
-                   "(set cross.copy_from_native_build to generate stubs from a native build)")
-        return
-    from . import stubgen
-
-    for rel in stubgen.generate(plan.cfg.stubgen, plan.project.module.name, importable,
-                                plan.staging):
+        # The cross-compiled modules cannot be imported here; the pure-Python ones are parsed.
+        pure = stubgen.pure_python_only(plan.cfg.stubgen, plan.project.module.name,
+                                        plan.staging)
+        runner.log("stubgen: stubs for pure-Python modules only: the cross-compiled modules "
+                   "cannot be imported here (set cross.copy_from_native_build to generate "
+                   "their stubs from a native build)")
+        if pure is None:
+            return
+        request, importable = pure, plan.staging
+    for rel in stubgen.generate(request, plan.project.module.name, importable, plan.staging):
         runner.log(f"stubgen: added {rel}")
 
 

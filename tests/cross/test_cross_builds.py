@@ -297,13 +297,21 @@ def test_stubs_of_a_cross_build_come_from_the_native_build(tmp_path: Path) -> No
     check_target_wheel(wheel, "aarch64", tmp_path)
 
 
-def test_stubgen_without_a_native_build_is_skipped_with_a_reason(tmp_path: Path) -> None:
+def test_stubgen_without_a_native_build_stubs_the_pure_python_modules(tmp_path: Path) -> None:
     project = copy_example("c-api", tmp_path)
+    pkg = project / "c_api_example"
+    (pkg / "helpers.py").write_text("def double(x: int) -> int:\n    return 2 * x\n")
     triple_cross_file(project, "aarch64")
     wheel, log = build(project, "override=stubgen.packages=['c_api_example']")
-    assert "stubgen skipped: the cross-compiled module cannot be imported here" in log
+    assert "stubs for pure-Python modules only: the cross-compiled modules cannot be imported" \
+        in log
     with zipfile.ZipFile(wheel) as zf:
-        assert not [n for n in zf.namelist() if n.endswith(".pyi")]
+        stubs = sorted(n for n in zf.namelist() if n.endswith(".pyi"))
+        helpers = zf.read("c_api_example/helpers.pyi").decode()
+    # No stub for the aarch64 extension module _core: nothing here can import it.
+    assert stubs == ["c_api_example/__init__.pyi", "c_api_example/helpers.pyi"]
+    assert "def double(x: int) -> int: ..." in helpers
+    check_target_wheel(wheel, "aarch64", tmp_path)
 
 
 # ------------------------------------------------------------------ refusals before CMake runs
