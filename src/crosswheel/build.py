@@ -58,8 +58,10 @@ def _python_hints(prefix: str, t: Target, build_python: Target) -> dict[str, tup
         f"{prefix}_FIND_STRATEGY": ("STRING", "LOCATION"),
         f"{prefix}_FIND_VIRTUALENV": ("STRING", "FIRST"),
     }
+    # Natively the interpreter is the target; when crossing it is the build interpreter, for the
+    # Interpreter component (code generators run at build time), as py-build-cmake passes it.
+    h[f"{prefix}_EXECUTABLE"] = ("FILEPATH", str(build_python.executable or sys.executable))
     if not t.cross:
-        h[f"{prefix}_EXECUTABLE"] = ("FILEPATH", str(build_python.executable))
         h[f"{prefix}_ROOT_DIR"] = ("PATH", str(t.prefix))
         h[f"{prefix}_FIND_IMPLEMENTATIONS"] = ("STRING", {"cp": "CPython", "pp": "PyPy"}.get(
             t.implementation, "CPython"))

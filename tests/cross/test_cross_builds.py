@@ -410,3 +410,72 @@ def test_a_little_endian_module_is_refused_in_a_big_endian_wheel(tmp_path: Path)
     assert ("c_api_example/_core.cpython-311-powerpc64-linux-gnu.so: an ELF binary for ppc64 "
             "(64-bit, little-endian), but the wheel is tagged linux_ppc64 (expects ppc64 "
             "(64-bit, big-endian))") in log
+
+
+# ------------------------------------------------------------------ FindPython when crossing
+
+GENERATOR_PROJECT = {
+    "pyproject.toml": """\
+[build-system]
+requires = ["crosswheel"]
+build-backend = "crosswheel.backend"
+
+[project]
+name = "gen-example"
+version = "1.0"
+description = "A build-time Python code generator in a cross build"
+
+[tool.py-build-cmake.cmake]
+minimum_version = "3.17"
+source_path = "."
+""",
+    "CMakeLists.txt": """\
+cmake_minimum_required(VERSION 3.17...4.4)
+project(gen-example LANGUAGES C)
+# The build machine's interpreter runs the generator ...
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+set(GEN_PYTHON "${Python3_EXECUTABLE}")
+# ... the target's development files build the module.
+find_package(Python3 REQUIRED COMPONENTS Development.Module)
+add_custom_command(OUTPUT gen.h
+    COMMAND "${GEN_PYTHON}" "${CMAKE_CURRENT_SOURCE_DIR}/gen.py" gen.h
+    DEPENDS gen.py)
+Python3_add_library(_core MODULE WITH_SOABI core.c "${CMAKE_CURRENT_BINARY_DIR}/gen.h")
+target_include_directories(_core PRIVATE "${CMAKE_CURRENT_BINARY_DIR}")
+install(TARGETS _core DESTINATION gen_example)
+""",
+    "gen.py": """\
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('#define GENERATED_BY "%s %d.%d"\\n' % ((sys.executable,) + sys.version_info[:2]))
+""",
+    "core.c": """\
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include "gen.h"
+static struct PyModuleDef m = {PyModuleDef_HEAD_INIT, "_core", NULL, -1, NULL};
+PyMODINIT_FUNC PyInit__core(void) {
+    PyObject *mod = PyModule_Create(&m);
+    if (mod) PyModule_AddStringConstant(mod, "generated_by", GENERATED_BY);
+    return mod;
+}
+""",
+    "gen_example/__init__.py": "from ._core import generated_by\n",
+}
+
+
+def test_findpython_interpreter_is_the_build_interpreter_and_development_the_targets(
+        tmp_path: Path) -> None:
+    """A 3.13 aarch64 target built by this 3.11 x86_64 interpreter: the generator runs here."""
+    project = tmp_path / "gen"
+    for rel, text in GENERATOR_PROJECT.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text)
+    triple_cross_file(project, "aarch64-py313")
+    wheel, _ = build(project)
+    root = check_target_wheel(wheel, "aarch64-py313", tmp_path)
+    out = crossutil.run_target_python(
+        "aarch64-py313", "import sys, gen_example as m; print(m.generated_by); "
+        "print('%d.%d' % sys.version_info[:2])", [root])
+    here = f"{sys.executable} {sys.version_info[0]}.{sys.version_info[1]}"
+    assert out.stdout.splitlines() == [here, "3.13"]
