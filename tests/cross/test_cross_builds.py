@@ -167,8 +167,8 @@ def test_two_python_versions_of_one_arch_from_one_build_interpreter(tmp_path: Pa
         assert out.stdout.strip() == f"3 {tuple(map(int, crossutil.target(arch).python.split('.')))}"
 
 
-# s390x is big-endian, i686 32-bit.
-@pytest.mark.parametrize("arch", ["aarch64", "s390x", "i686"])
+# s390x is big-endian, i686 32-bit; aarch64 is built by test_seed_form_names_modules_like_the_sysroot_form.
+@pytest.mark.parametrize("arch", ["s390x", "i686"])
 def test_pybind11_cross_builds_unchanged(tmp_path: Path, arch: str) -> None:
     project = copy_example("pybind11-project", tmp_path)
     triple_cross_file(project, arch)
@@ -479,3 +479,22 @@ def test_findpython_interpreter_is_the_build_interpreter_and_development_the_tar
         "print('%d.%d' % sys.version_info[:2])", [root])
     here = f"{sys.executable} {sys.version_info[0]}.{sys.version_info[1]}"
     assert out.stdout.splitlines() == [here, "3.13"]
+
+
+def test_try_run_works_when_crossing_to_i686(tmp_path: Path) -> None:
+    """check_c_source_runs runs its test program through qemu-i386-static."""
+    project = copy_example("c-api", tmp_path)
+    cmakelists = project / "CMakeLists.txt"
+    text = cmakelists.read_text()
+    check = ("include(CheckCSourceRuns)\n"
+             'check_c_source_runs("int main(void) { return sizeof(void *) == 4 ? 0 : 1; }" '
+             "CW_POINTERS_ARE_32_BIT)\n"
+             "if(NOT CW_POINTERS_ARE_32_BIT)\n"
+             '    message(FATAL_ERROR "the test program did not run as a 32-bit x86 program")\n'
+             "endif()\n")
+    anchor = "find_package(Python3"
+    cmakelists.write_text(text.replace(anchor, check + anchor, 1))
+    triple_cross_file(project, "i686")
+    wheel, log = build(project, "verbose=true")
+    assert "CW_POINTERS_ARE_32_BIT - Success" in log
+    check_target_wheel(wheel, "i686", tmp_path)
