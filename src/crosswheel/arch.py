@@ -85,6 +85,8 @@ ARCHES: tuple[Arch, ...] = (
          "s390x", "s390x-linux-gnu", "s390x-linux-gnu", ("s390x",)),
     Arch("riscv64", "riscv64-linux-gnu", 243, "riscv", 64, False, None, "riscv64", "riscv64",
          "riscv64", "riscv64-linux-gnu", "riscv64-linux-gnu", ("riscv64",)),
+    Arch("mips64", "mips64el-linux-gnuabi64", 8, "mips", 64, False, None, "mips64", "mips64el",
+         "mips64el", "mips64el-linux-gnuabi64", "mips64el-linux-gnuabi64", ("mips64el",)),
     Arch("loongarch64", "loongarch64-linux-gnu", 258, "loongarch", 64, False, None,
          "loongarch64", "loongarch64", "loong64", "loongarch64-linux-gnu",
          "loongarch64-linux-gnu", ("loongarch64",)),
@@ -97,7 +99,7 @@ ALIASES = {"arm64": "aarch64", "amd64": "x86_64", "x64": "x86_64", "i386": "i686
            "powerpc64le": "ppc64le", "powerpc64": "ppc64", "loong64": "loongarch64"}
 
 # e_machine names for machines no row describes, so messages still say what a binary is.
-_OTHER_MACHINES = {2: "sparc", 8: "mips", 20: "ppc", 43: "sparcv9", 50: "ia64"}
+_OTHER_MACHINES = {2: "sparc", 20: "ppc", 43: "sparcv9", 50: "ia64"}
 _MACHINE_NAMES = {a.elf_machine: a.elf_name for a in ARCHES} | _OTHER_MACHINES
 
 _LINUX_PLATFORM = re.compile(

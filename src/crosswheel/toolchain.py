@@ -26,8 +26,8 @@ def generate(t: Target, cxx: bool = True) -> str:
         if needed and shutil.which(name) is None:
             package = row.compiler_package(is_cxx) if row else \
                 f"{'g++' if is_cxx else 'gcc'}-{t.triple}"
-            raise ConfigError(f"cross.triple: the {'C++' if is_cxx else 'C'} compiler {name} is "
-                              f"not on PATH (on Debian: apt-get install {package})")
+            raise ConfigError(f"cross.triple: the compiler {name} is not on PATH (on Debian: "
+                              f"apt-get install {package})")
 
     def s(v: object) -> str:
         return f'"{cmake_escape(str(v))}"'

@@ -358,13 +358,13 @@ def fake_gcc(tmp: Path, triple: str) -> dict[str, str]:
      "no Python.h for Python 3.11 in {headerless}/usr/include/python3.11 (on Debian, unpack "
      "libpython3.11-dev:arm64 into the sysroot)"),
     ("c-api", 'triple = "powerpc64-linux-gnu"\n', "cross.triple",
-     "the C compiler powerpc64-linux-gnu-gcc is not on PATH (on Debian: apt-get install "
+     "the compiler powerpc64-linux-gnu-gcc is not on PATH (on Debian: apt-get install "
      "gcc-powerpc64-linux-gnu)"),
     ("pybind11-project", 'triple = "loongarch64-linux-gnu"\n', "cross.triple",
-     "the C++ compiler loongarch64-linux-gnu-g++ is not on PATH (on Debian: apt-get install "
+     "the compiler loongarch64-linux-gnu-g++ is not on PATH (on Debian: apt-get install "
      "g++-loongarch64-linux-gnu)"),
     ("c-api", 'triple = "i686-pc-linux-gnu"\n', "cross.triple",
-     "the C compiler i686-pc-linux-gnu-gcc is not on PATH (on Debian: apt-get install "
+     "the compiler i686-pc-linux-gnu-gcc is not on PATH (on Debian: apt-get install "
      "gcc-i686-linux-gnu)"),
 ], ids=["alias", "alias-manylinux", "unknown-arch", "arch-vs-sysroot", "triple-vs-sysroot",
         "triple-vs-arch", "no-python-h", "no-c-compiler", "no-cxx-compiler", "debian-package"])

@@ -485,8 +485,8 @@ def test_elf_check_compares_the_whole_header(tmp_path: Path, platform: str,
     ("manylinux2014_armhf", "cross.arch: 'manylinux2014_armhf': 'armhf' is not a wheel "
                             "architecture; did you mean manylinux2014_armv7l?"),
     ("linux_armv8l", "cross.arch: 'linux_armv8l': unknown architecture 'armv8l' (known: "
-                     "aarch64, armv6l, armv7l, i686, loongarch64, ppc64, ppc64le, riscv64, "
-                     "s390x, x86_64)"),
+                     "aarch64, armv6l, armv7l, i686, loongarch64, mips64, ppc64, ppc64le, "
+                     "riscv64, s390x, x86_64)"),
     ("aarch64", "cross.arch: 'aarch64' is not a Linux platform tag (expected linux_<arch>, "
                 "manylinux_<x>_<y>_<arch> or musllinux_<x>_<y>_<arch>)"),
 ])
@@ -511,7 +511,7 @@ def test_every_row_is_consistent() -> None:
     for a in arch.ARCHES:
         assert arch.for_platform(f"linux_{a.wheel}") is a
         assert arch.for_triple(a.triple) in (a, arch.for_platform("linux_armv7l"))
-        assert a.multiarch.endswith("-linux-gnu") or a.multiarch.endswith("-linux-gnueabihf")
+        assert "-linux-gnu" in a.multiarch
         assert (a.hard_float is not None) == (a.elf_machine == 40)
         assert a.zig and a.qemu and a.cmake_processor
     assert arch.for_triple("arm-linux-gnueabi") is None  # soft-float: no wheel tag names it
