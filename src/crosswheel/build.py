@@ -7,6 +7,7 @@ A Plan is plain data: the project, the target and the CMake steps to run. A cros
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fnmatch
 import os
 import shutil
@@ -369,12 +370,29 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
         entries = wheel.staged_entries(plan.staging, plan.project,
                                        top_level=plan.project.module.name.split(".")[0])
         if not plan.pure:
-            elf.check_entries(entries, plan.target, plan.target.uses_abi3(plan.cfg.wheel))
+            for t in _elf_targets(plan):
+                elf.check_entries(entries, t, plan.target.uses_abi3(plan.cfg.wheel))
         return wheel.write(out_dir, plan.project, plan.tags, plan.pure, entries,
                            plan.cfg.project_dir)
     finally:
         if not plan.cfg.cmake:
             shutil.rmtree(plan.staging, ignore_errors=True)
+
+
+def _elf_targets(plan: Plan) -> list[Target]:
+    """The target, and the same target once per other architecture the written tags name
+    (wheel.platform_tag may say something else than the target: the binaries must fit it too)."""
+    out = [plan.target]
+    seen = {plan.target.arch_row}
+    if plan.target.os == "linux":
+        from .arch import is_linux_platform
+
+        for platform in plan.tags.platform:
+            t = dataclasses.replace(plan.target, platform=platform)
+            if is_linux_platform(platform) and t.arch_row not in seen:
+                seen.add(t.arch_row)
+                out.append(t)
+    return out
 
 
 def build_sdist(project_dir: Path, out_dir: Path, settings: Settings) -> Path:

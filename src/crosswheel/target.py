@@ -122,6 +122,12 @@ class Target:
                 if not _TAG.match(v):
                     raise ConfigError(f"wheel.{kind}: {v!r} is not a valid tag (lowercase letters, "
                                       "digits, '_' and '.')")
+        for v in wheel.platform_tag or []:
+            if archs.is_linux_platform(v):
+                try:
+                    archs.for_platform(v)
+                except ValueError as e:
+                    raise ConfigError(f"wheel.platform_tag: {e}") from None
         return Tags(python, abi, plat, wheel.build_tag)
 
     def uses_abi3(self, wheel: WheelConfig) -> bool:

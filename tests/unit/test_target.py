@@ -565,3 +565,11 @@ def test_elf_check_of_an_unknown_native_arch_compares_with_the_interpreter(
         elf.check_entries([Entry("pkg/other.so", source=other)], t)
     with pytest.raises(BuildError, match="linux_armv8l, an architecture crosswheel does not"):
         elf.check_entries([Entry("pkg/other.so", source=other)], replace(t, cross=True))
+
+
+def test_platform_tag_overrides_are_checked_like_cross_arch() -> None:
+    with pytest.raises(ConfigError) as e:
+        native().tags(wheel_cfg(platform_tag=["manylinux_2_28_amd64"]))
+    assert str(e.value) == ("wheel.platform_tag: 'manylinux_2_28_amd64': 'amd64' is not a wheel "
+                            "architecture; did you mean manylinux_2_28_x86_64?")
+    assert native().tags(wheel_cfg(platform_tag=["win_amd64"])).platform == ["win_amd64"]
