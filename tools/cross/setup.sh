@@ -185,12 +185,12 @@ readonly CACHE
 # status and cache under $CACHE/apt/<suite>-<arch>, nothing from /etc/apt/sources*.
 apt_conf() {
     local suite=$1 deb_arch=$2 dir="$CACHE/apt/$1-$2"
-    if [[ ! -f $dir/apt.conf ]]; then
-        mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/parts" "$dir/prefs"
-        : >"$dir/status"
-        printf 'deb [arch=%s signed-by=%s] %s %s main\n' "$deb_arch" "$KEYRING" "$MIRROR" "$suite" \
-            >"$dir/sources.list"
-        cat >"$dir/apt.conf.tmp" <<EOF
+    # Rewritten every time (cheap), so a changed mirror takes effect; the lists stay.
+    mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/parts" "$dir/prefs"
+    : >"$dir/status"
+    printf 'deb [arch=%s signed-by=%s] %s %s main\n' "$deb_arch" "$KEYRING" "$MIRROR" "$suite" \
+        >"$dir/sources.list"
+    cat >"$dir/apt.conf.tmp" <<EOF
 Dir::Etc::SourceList "$dir/sources.list";
 Dir::Etc::SourceParts "$dir/parts";
 Dir::Etc::Preferences "$dir/prefs/none";
@@ -202,8 +202,7 @@ APT::Architecture "$deb_arch";
 APT::Architectures { "$deb_arch"; };
 Acquire::Languages "none";
 EOF
-        mv "$dir/apt.conf.tmp" "$dir/apt.conf"
-    fi
+    mv "$dir/apt.conf.tmp" "$dir/apt.conf"
     printf '%s' "$dir/apt.conf"
 }
 
