@@ -318,6 +318,10 @@ def cross_target(c: CrossConfig, build: Target) -> Target:
                           f"'311', found {version!r}")
     platform = arch or build.platform
     row = _check_linux_target(c, os_name, platform, sysroot, multiarch)
+    sysroot_version = str(facts.get("VERSION") or "").replace(".", "")
+    if c.version and sysroot_version and c.version != sysroot_version:
+        raise ConfigError(f"cross.version: {c.version!r}, but cross.sysroot {sysroot} holds "
+                          f"Python {facts['VERSION']}")
     include_dir = c.include_dir or root(facts.get("INCLUDEPY"))
     if sysroot is not None and include_dir is not None and not (include_dir / "Python.h").is_file():
         dotted = str(facts.get("VERSION") or f"{python[1][0]}.{python[1][1:]}")

@@ -573,3 +573,32 @@ def test_platform_tag_overrides_are_checked_like_cross_arch() -> None:
     assert str(e.value) == ("wheel.platform_tag: 'manylinux_2_28_amd64': 'amd64' is not a wheel "
                             "architecture; did you mean manylinux_2_28_x86_64?")
     assert native().tags(wheel_cfg(platform_tag=["win_amd64"])).platform == ["win_amd64"]
+
+
+def test_version_must_match_the_sysroots_python(sysroot: Path) -> None:
+    with pytest.raises(ConfigError) as e:
+        cross_target(CrossConfig(sysroot=sysroot, version="311"), native())
+    assert str(e.value) == f"cross.version: '311', but cross.sysroot {sysroot} holds Python 3.12"
+    assert cross_target(CrossConfig(sysroot=sysroot, version="312"), native()).version == "312"
+
+
+def test_sysroot_without_python_h_names_the_debian_package(sysroot: Path) -> None:
+    (sysroot / "usr/include/python3.12/Python.h").unlink()
+    with pytest.raises(ConfigError) as e:
+        cross_target(CrossConfig(sysroot=sysroot), native())
+    assert str(e.value) == (f"cross.sysroot: no Python.h for Python 3.12 in "
+                            f"{sysroot}/usr/include/python3.12 (on Debian, unpack "
+                            "libpython3.12-dev:arm64 into the sysroot)")
+
+
+@pytest.mark.parametrize(("cross", "message"), [
+    ({"triple": "s390x-linux-gnu"}, "cross.triple: 's390x-linux-gnu' compiles for s390x, but "
+                                    "cross.sysroot {sysroot} holds a Python for aarch64-linux-gnu"),
+    ({"arch": "linux_armv7l"}, "cross.arch: 'linux_armv7l' is armv7l, but cross.sysroot {sysroot} "
+                               "holds a Python for aarch64-linux-gnu"),
+])
+def test_triple_arch_and_sysroot_must_agree(sysroot: Path, cross: dict[str, str],
+                                            message: str) -> None:
+    with pytest.raises(ConfigError) as e:
+        cross_target(CrossConfig(sysroot=sysroot, **cross), native())  # type: ignore[arg-type]
+    assert str(e.value) == message.format(sysroot=sysroot)
