@@ -67,12 +67,15 @@ def fake_gcc(tmp: Path, triple: str) -> dict[str, str]:
     ("c-api", 'triple = "i686-pc-linux-gnu"\n', "cross.triple",
      "the compiler i686-pc-linux-gnu-gcc is not on PATH (on Debian: apt-get install "
      "gcc-i686-linux-gnu)"),
+    ("c-api", 'triple = "aarch64-linux-gnu"\nsysroot = "{aarch64}"\nversion = "313"\n',
+     "cross.version", "'313', but cross.sysroot {aarch64} holds Python 3.11"),
 ], ids=["alias", "alias-manylinux", "unknown-arch", "arch-vs-sysroot", "triple-vs-sysroot",
-        "triple-vs-arch", "no-python-h", "no-c-compiler", "no-cxx-compiler", "debian-package"])
+        "triple-vs-arch", "no-python-h", "no-c-compiler", "no-cxx-compiler", "debian-package",
+        "version-vs-sysroot"])
 def test_bad_cross_files_are_refused_before_cmake(tmp_path: Path, example: str, cross: str,
                                                    key: str, message: str) -> None:
     project = copy_example(example, tmp_path)
-    where = {"s390x": str(crossutil.sysroot("s390x")),
+    where = {"s390x": str(crossutil.sysroot("s390x")), "aarch64": str(crossutil.sysroot("aarch64")),
              "ppc64le": str(crossutil.sysroot("ppc64le")),
              "headerless": str(fake_sysroot_without_headers(tmp_path, "aarch64"))}
     f = project / "bad.cross.toml"
