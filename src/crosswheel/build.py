@@ -10,10 +10,11 @@ import contextlib
 import dataclasses
 import fnmatch
 import os
+import platform
 import shutil
 import sys
 import sysconfig
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,8 +47,9 @@ class Plan:
         return self.cfg.wheel.pure_python
 
 
-def _build_dir(c: CMakeConfig, t: Target) -> Path:
-    name = t.build_config + (f"-{c.index}" if c.index else "")
+def _build_dir(c: CMakeConfig, tags: Tags) -> Path:
+    """`{build_config}` is the wheel's tags, as py-build-cmake names it (cp37-abi3-linux_x86_64)."""
+    name = str(tags) + (f"-{c.index}" if c.index else "")
     return Path(c.build_path.replace("{build_config}", name))
 
 
@@ -94,15 +96,16 @@ def _preload(cfg: Config, c: CMakeConfig, project: Project, t: Target, tags: Tag
         "PY_BUILD_CMAKE_PACKAGE_VERSION": (s, project.version),
         "PY_BUILD_CMAKE_IMPORT_NAME": (s, project.module.name),
         "PY_BUILD_CMAKE_MODULE_NAME": (s, project.module.name),
-        "PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG": (s, ".".join(tags.python)),
-        "PY_BUILD_CMAKE_PACKAGE_ABI_TAG": (s, ".".join(tags.abi)),
+        # CMake lists, as py-build-cmake passes them ("py2;py3").
+        "PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG": (s, ";".join(tags.python)),
+        "PY_BUILD_CMAKE_PACKAGE_ABI_TAG": (s, ";".join(tags.abi)),
     }
     # PY_BUILD_CMAKE_PYTHON_* are py-build-cmake's older names for the same facts; when crossing
     # they would claim the build interpreter is the target, so only BUILD_PYTHON_* are set.
     for kind in ("BUILD_PYTHON",) if t.cross else ("BUILD_PYTHON", "PYTHON"):
         p |= {
             f"PY_BUILD_CMAKE_{kind}_INTERPRETER": ("FILEPATH", sys.executable),
-            f"PY_BUILD_CMAKE_{kind}_VERSION": (s, ".".join(map(str, v[:3]))),
+            f"PY_BUILD_CMAKE_{kind}_VERSION": (s, platform.python_version()),  # "3.14.0rc1"
             f"PY_BUILD_CMAKE_{kind}_VERSION_MAJOR": (s, str(v.major)),
             f"PY_BUILD_CMAKE_{kind}_VERSION_MINOR": (s, str(v.minor)),
             f"PY_BUILD_CMAKE_{kind}_VERSION_PATCH": (s, str(v.micro)),
@@ -116,10 +119,15 @@ def _preload(cfg: Config, c: CMakeConfig, project: Project, t: Target, tags: Tag
         p["PY_BUILD_CMAKE_PACKAGE_USE_SABI"] = (s, f"{major}.{minor}")
     p["CMAKE_INSTALL_PREFIX"] = ("PATH", str(install_prefix))
     p["CMAKE_FIND_NO_INSTALL_PREFIX"] = ("BOOL", "On")
-    if c.find_python:
-        p |= _python_hints("Python", t, build_python)
-    if c.find_python3:
-        p |= _python_hints("Python3", t, build_python)
+    for name, wanted, prefix in (("Python", c.find_python, c.find_python_build_artifacts_prefix),
+                                 ("Python3", c.find_python3, c.find_python3_build_artifacts_prefix)):
+        if wanted:
+            hints = _python_hints(name, t, build_python)
+            if prefix is not None:
+                # The build interpreter's hints move to the prefixed names (py-build-cmake 0.5).
+                hints.pop(f"{name}_EXECUTABLE", None)
+                hints |= _python_hints(name + prefix, build_python, build_python)
+            p |= hints
     if t.cross:
         # pybind11 and nanobind take the module suffix from SKBUILD_SOABI and must not run the
         # target interpreter.
@@ -179,7 +187,7 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
     build_python = target.native()
     out = []
     for c in cfg.cmake:
-        build_dir = _build_dir(c, t)
+        build_dir = _build_dir(c, tags)
         if not (c.source_path / "CMakeLists.txt").is_file() and not c.preset:
             raise BuildError(f"cmake.source_path: no CMakeLists.txt in {c.source_path}")
         defines = [opt.define(name) for name, opt in sorted(c.options.items())]
@@ -212,6 +220,10 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
             "PY_BUILD_CMAKE_PROJECT_NAME": project.dist_name,
             "PY_BUILD_CMAKE_PROJECT_VERSION": project.version,
             "PY_BUILD_CMAKE_IMPORT_NAME": project.module.name,
+            # py-build-cmake's older names, in the environment too.
+            "PY_BUILD_CMAKE_PACKAGE_NAME": project.dist_name,
+            "PY_BUILD_CMAKE_PACKAGE_VERSION": project.version,
+            "PY_BUILD_CMAKE_MODULE_NAME": project.module.name,
             "PY_BUILD_CMAKE_BINARY_DIR": str(build_dir),
             "PY_BUILD_CMAKE_INSTALL_PREFIX": str(install_prefix),
         }
@@ -249,10 +261,10 @@ def make_plan(project_dir: Path, settings: Settings, editable: bool = False) -> 
     t = target.for_config(cfg)
     tags = t.tags(cfg.wheel)
     if not cfg.cmake:
-        staging = (cfg.project_dir / ".py-build-cmake_cache" / t.build_config / "editable"
+        staging = (cfg.project_dir / ".py-build-cmake_cache" / str(tags) / "editable"
                    if editable else _temp_dir())
         return Plan(cfg, project, t, tags, staging=staging)
-    staging = _build_dir(cfg.cmake[0], t) / ("editable" if editable else "crosswheel-staging")
+    staging = _build_dir(cfg.cmake[0], tags) / ("editable" if editable else "crosswheel-staging")
     copy_from = (cfg.cross.copy_from_native_build if cfg.cross else None)
     if editable and cfg.cross is not None:
         raise BuildError("an editable install cannot be cross-compiled: the target's modules "
@@ -264,10 +276,10 @@ def make_plan(project_dir: Path, settings: Settings, editable: bool = False) -> 
     # The native half: the same project and configuration, minus everything cross.
     native_cfg = config.load(project_dir, settings, with_cross=False)
     nt = target.native()
-    native_dir = _build_dir(native_cfg.cmake[0], nt) / "crosswheel-native-install"
+    native_tags = nt.tags(native_cfg.wheel)
+    native_dir = _build_dir(native_cfg.cmake[0], native_tags) / "crosswheel-native-install"
     define = [f"PY_BUILD_CMAKE_NATIVE_INSTALL_DIR:PATH={native_dir}"]
-    steps = _steps(native_cfg, project, nt, nt.tags(native_cfg.wheel), native_dir, "native",
-                   define)
+    steps = _steps(native_cfg, project, nt, native_tags, native_dir, "native", define)
     steps += _steps(cfg, project, t, tags, staging, "target", define)
     return Plan(cfg, project, t, tags, staging, steps, native_dir, copy_from)
 
@@ -369,15 +381,20 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
             run_stubgen(plan, runner)
         entries = wheel.staged_entries(plan.staging, plan.project,
                                        top_level=plan.project.module.name.split(".")[0])
-        if not plan.pure:
-            for t in _elf_targets(plan):
-                elf.check_entries(entries, t, plan.target.uses_abi3(plan.cfg.wheel))
-        tags = manylinux.verify(entries, plan.target, plan.cfg, plan.tags, runner.log)
+        tags = checked_tags(plan, entries, runner.log)
         return wheel.write(out_dir, plan.project, tags, plan.pure, entries,
                            plan.cfg.project_dir)
     finally:
         if not plan.cfg.cmake:
             shutil.rmtree(plan.staging, ignore_errors=True)
+
+
+def checked_tags(plan: Plan, entries: list[wheel.Entry], log: Callable[[str], None]) -> Tags:
+    """The wheel's tags once its binaries are proven to fit the target (and a manylinux level)."""
+    if not plan.pure:
+        for t in _elf_targets(plan):
+            elf.check_entries(entries, t, plan.target.uses_abi3(plan.cfg.wheel))
+    return manylinux.verify(entries, plan.target, plan.cfg, plan.tags, log)
 
 
 def _elf_targets(plan: Plan) -> list[Target]:
@@ -388,9 +405,9 @@ def _elf_targets(plan: Plan) -> list[Target]:
     if plan.target.os == "linux":
         from .arch import is_linux_platform
 
-        for platform in plan.tags.platform:
-            t = dataclasses.replace(plan.target, platform=platform)
-            if is_linux_platform(platform) and t.arch_row not in seen:
+        for tag in plan.tags.platform:
+            t = dataclasses.replace(plan.target, platform=tag)
+            if is_linux_platform(tag) and t.arch_row not in seen:
                 seen.add(t.arch_row)
                 out.append(t)
     return out
@@ -409,14 +426,7 @@ def write_metadata(project_dir: Path, out_dir: Path, settings: Settings) -> str:
     project = metadata.load(cfg)
     t = target.for_config(cfg)
     tags = manylinux.declared(cfg, t, t.tags(cfg.wheel))
-    for e in wheel.dist_info_entries(project, tags, cfg.wheel.pure_python, cfg.project_dir):
-        dst = out_dir / e.arcname
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if e.source is not None:
-            shutil.copyfile(e.source, dst)
-        else:
-            dst.write_bytes(e.data or b"")
-    return project.dist_info
+    return wheel.write_dist_info(out_dir, project, tags, cfg.wheel.pure_python, cfg.project_dir)
 
 
 def cmake_requirements(project_dir: Path, settings: Settings) -> list[str]:

@@ -6,6 +6,7 @@ It goes through the same functions as the PEP 517 hooks, so what it builds is wh
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,7 +62,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         key, _, value = item.partition("=")
         raw.setdefault(key, []).append(value)
     cwd = Path.cwd()
-    s = Settings.parse(raw, cwd)
+    s = Settings.parse(raw, cwd, env=os.environ)
     return Settings(s.local + [cwd / f for f in args.local], s.cross + [cwd / f for f in args.cross],
                     s.override + args.override, s.verbose or args.verbose)
 

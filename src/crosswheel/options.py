@@ -117,6 +117,12 @@ CMAKE = Section(
         Option("args", "list+", "Extra arguments of the configure step.", default=[]),
         Option("find_python", "bool", "Set FindPython hints (Python_*).", default=True),
         Option("find_python3", "bool", "Set FindPython3 hints (Python3_*).", default=True),
+        Option("find_python_build_artifacts_prefix", "str", "The Python_ARTIFACTS_PREFIX (CMake "
+               "4) under which your CMakeLists.txt looks for the build machine's interpreter: "
+               "its hints are set as Python<prefix>_*, and Python_EXECUTABLE is left unset.",
+               example='find_python_build_artifacts_prefix = "_BUILD"'),
+        Option("find_python3_build_artifacts_prefix", "str", "The same for FindPython3 "
+               "(Python3<prefix>_*)."),
         Option("build_args", "list+", "Extra arguments of the build step.", default=[]),
         Option("build_tool_args", "list+", "Arguments for the build tool (after --).", default=[]),
         Option("install_config", "list", "Configurations to install.", default_doc="config"),
@@ -217,7 +223,10 @@ COMPONENT = Section(
     ),
 )
 
-OS_DOC = {"linux": "Linux", "windows": "Windows", "mac": "macOS"}
+# "pyodide" is accepted so py-build-cmake projects load; crosswheel never builds for Pyodide, so
+# that section never applies (as with py-build-cmake on any other platform).
+OS_DOC = {"linux": "Linux", "windows": "Windows", "mac": "macOS",
+          "pyodide": "Pyodide (accepted; crosswheel does not build for Pyodide)"}
 OS_SECTIONS = {
     name: Section(name, f"Overrides on {label}.", (), overrides=("editable", "sdist", "cmake", "wheel"))
     for name, label in OS_DOC.items()

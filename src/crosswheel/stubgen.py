@@ -50,9 +50,9 @@ def generate(cfg: StubgenConfig, module: str, importable: Path, staging: Path) -
         added = []
         for stub in sorted(out.rglob("*.pyi")):
             rel = stub.relative_to(out)
+            if has_stubs(staging, rel):
+                continue
             dst = staging / rel
-            if dst.exists():
-                continue  # the project ships its own: never overwrite it
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(stub, dst)
             added.append(rel.as_posix())
@@ -81,3 +81,22 @@ def pure_python_only(cfg: StubgenConfig, module: str, staging: Path) -> StubgenC
         return None
     return dataclasses.replace(cfg, packages=None, modules=None, files=sorted(set(files)),
                                args=["--no-import", *cfg.args])
+
+
+def has_stubs(staging: Path, rel: Path) -> bool:
+    """Whether the staged package already describes the module of the stub `rel`.
+
+    A module has stubs as a file (`mod.pyi`) or as a folder (`mod/__init__.pyi`, as
+    pybind11-stubgen writes them); a type checker given both picks one, so a second is never
+    added: no `mod.pyi` beside `mod/__init__.pyi`, nothing in `mod/` beside `mod.pyi` (nor
+    where `mod` is a file).
+    """
+    if (staging / rel).exists():
+        return True  # the project ships its own: never overwrite it
+    if rel.name != "__init__.pyi" and (staging / rel.with_suffix("") / "__init__.pyi").is_file():
+        return True
+    for folder in list(rel.parents)[:-1]:  # pkg/mod for pkg/mod/x.pyi, then pkg
+        there = staging / folder
+        if there.with_name(there.name + ".pyi").exists() or (there.exists() and not there.is_dir()):
+            return True
+    return False

@@ -145,7 +145,11 @@ class Target:
                               "set cross.arch (or wheel.platform_tag) to the target's tag")
         from packaging import tags
 
-        return next(iter(tags.sys_tags())).platform
+        # The most specific tag this machine runs: packaging >= 26.4 lists plain linux_<arch>
+        # first, older versions the newest manylinux tag.
+        platforms = list(tags.platform_tags())
+        return next((p for p in platforms if p.startswith(("manylinux_", "musllinux_"))),
+                    platforms[0])
 
 
 def native() -> Target:

@@ -207,9 +207,9 @@ def test_try_run_works_when_crossing_to_i686(tmp_path: Path) -> None:
 def test_the_written_platform_tag_is_checked_too(tmp_path: Path) -> None:
     """A native x86_64 build whose wheel.platform_tag claims aarch64 must not be written."""
     project = copy_example("c-api", tmp_path)
-    _, log = build(project, "override=wheel.platform_tag=['linux_aarch64']", expect_fail=True)
+    _, log = build(project, "override=wheel.platform_tag=[linux_aarch64]", expect_fail=True)
     assert ("an ELF binary for x86_64 (64-bit, little-endian), but the wheel is tagged "
             "linux_aarch64 (expects aarch64 (64-bit, little-endian))") in log
-    _, log = build(project, "override=wheel.platform_tag=['linux_arm64']", expect_fail=True)
+    _, log = build(project, "override=wheel.platform_tag=[linux_arm64]", expect_fail=True)
     assert ("wheel.platform_tag: 'linux_arm64': 'arm64' is not a wheel architecture; did you "
             "mean linux_aarch64?") in log

@@ -288,7 +288,7 @@ def test_stubs_of_a_cross_build_come_from_the_native_build(tmp_path: Path) -> No
     # A native build first, though nothing is copied from it.
     cross = triple_cross_file(project, "aarch64", "stubs.toml", "copy_from_native_build = []\n")
     wheel, log = build(project, f"cross={cross}",
-                       "override=stubgen.packages=['pybind11_example']")
+                       "override=stubgen.packages=[pybind11_example]")
     assert "stubgen: added pybind11_example/_core.pyi" in log
     with zipfile.ZipFile(wheel) as zf:
         stub = zf.read("pybind11_example/_core.pyi").decode()
@@ -301,7 +301,7 @@ def test_stubgen_without_a_native_build_stubs_the_pure_python_modules(tmp_path: 
     pkg = project / "c_api_example"
     (pkg / "helpers.py").write_text("def double(x: int) -> int:\n    return 2 * x\n")
     triple_cross_file(project, "aarch64")
-    wheel, log = build(project, "override=stubgen.packages=['c_api_example']")
+    wheel, log = build(project, "override=stubgen.packages=[c_api_example]")
     assert "stubs for pure-Python modules only: the cross-compiled modules cannot be imported" \
         in log
     with zipfile.ZipFile(wheel) as zf:

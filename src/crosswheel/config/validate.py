@@ -36,10 +36,19 @@ class Validator:
 
     def fail(self, key: str, expected: str, value: Any) -> NoReturn:
         name = f"{self.prefix}{key}".rstrip(".") or "the top level"
+        hint = ""
+        if self.lines and isinstance(value, str) and value != value.strip():
+            # py-build-cmake's language keeps the spaces around a bare value.
+            hint = " (spaces around a bare value are part of it: write KEY=VALUE)"
         raise ConfigError(f"{self.source}: {name}: expected {expected}, found "
-                          f"{_type_name(value)} ({value!r})")
+                          f"{_type_name(value)} ({value!r}){hint}")
 
     def section(self, section: O.Section, data: Any, key: str) -> dict[str, Any]:
+        if data is CLEAR:
+            name = f"{self.prefix}{key}".rstrip(".")
+            raise ConfigError(f"{self.source}: {name}: '=!' clears an option, or one of the "
+                              f"sections {', '.join(O.OVERRIDABLE)} of the tool table as a whole, "
+                              f"not [{name}]")
         if not isinstance(data, dict):
             self.fail(key, "a table", data)
         out: dict[str, Any] = {}
@@ -61,6 +70,10 @@ class Validator:
         if kind == "str":
             if self.lines and isinstance(v, int) and not isinstance(v, bool):
                 v = str(v)
+            if self.lines and not opt.choices and isinstance(v, dict) and v \
+                    and all(k in _ENV_OPS for k in v):
+                # `cmake.build_type+=x`: py-build-cmake's text edits work on any string option.
+                return self.env_value(v, key)
             if not isinstance(v, str):
                 self.fail(key, "a string", v)
             if opt.choices and v not in opt.choices:
@@ -90,14 +103,27 @@ class Validator:
         if kind == "dict":
             if not isinstance(v, dict):
                 self.fail(key, "a table of strings", v)
+            self.whole_table(v, key)
             return {name: x if x is CLEAR else self.env_value(x, f"{key}.{name}")
                     for name, x in v.items()}
         if kind == "cmake-options":
             if not isinstance(v, dict):
                 self.fail(key, "a table of CMake options", v)
+            self.whole_table(v, key)
             return {name: x if x is CLEAR else self.cmake_option(x, f"{key}.{name}")
                     for name, x in v.items()}
         raise AssertionError(kind)
+
+    def whole_table(self, v: dict[str, Any], key: str) -> None:
+        """A table option takes `=` and `+=` (merge keys in), as in py-build-cmake; the other
+        override operators name no variable (`cmake.env-=...` becomes a key "-")."""
+        written = {"+": "+=", "-": "-=", "prepend": "=+", "+(path)": "+=(path)",
+                   "prepend(path)": "=+(path)"}
+        op = next((k for k in v if k in written), None)
+        if op is not None:
+            raise ConfigError(f"{self.source}: {self.prefix}{key}: a whole table takes = or += "
+                              f"only, found the edit {op!r}; edit one entry instead "
+                              f"({self.prefix}{key}.NAME{written[op]}...)")
 
     def env_value(self, v: Any, key: str) -> str | list[tuple[str, str]]:
         """A string, or edits of the variable's value: {"+" = ..., "prepend(path)" = ...}."""
@@ -128,8 +154,15 @@ class Validator:
                 self.fail(k, "a string, a boolean or a list of them", x)
             return list(x)
 
+        def bool_type(values: list[Any]) -> str | None:
+            # py-build-cmake types an option BOOL when every value given is a boolean, and a
+            # later plain string keeps that type (`X = true`, then `X=OFF`: -D X:BOOL=OFF).
+            return "BOOL" if values and all(isinstance(e, bool) for e in values) else None
+
         if not isinstance(v, dict):
-            return {"value": items(v, key), "type": None, "strict": True}
+            values = items(v, key)
+            # A plain value is not strict: it may change a type set earlier (py-build-cmake).
+            return {"value": values, "type": bool_type(values), "strict": False}
         spec: dict[str, Any] = {"type": None, "strict": True}
         for k, x in v.items():
             if k in _LIST_OPS:
@@ -149,6 +182,9 @@ class Validator:
         for short, long in (("=", "value"), ("+", "append"), ("-", "remove")):
             if short in spec:
                 spec[long] = spec.pop(short)
+        if spec["type"] is None:
+            spec["type"] = bool_type([e for k in ("value", "append", "remove", "prepend")
+                                      for e in spec.get(k, [])])
         return spec
 
 
@@ -162,7 +198,9 @@ def validate(data: Any, source: str, base_dir: Path, prefix: str, root: O.Sectio
         v.fail("", "a table", data)
     out = {}
     for k, x in data.items():
-        if k in root.overrides:
+        if x is CLEAR and root is ROOT and k in O.OVERRIDABLE:
+            out[k] = x  # `cmake=!`: the whole section back to its default (no CMake build)
+        elif k in root.overrides:
             out[k] = v.section(O.SECTIONS[k], x, k)
         elif k in root.by_name:
             out[k] = x if x is CLEAR else v.value(root.by_name[k], x, k)
