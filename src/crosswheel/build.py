@@ -7,6 +7,7 @@ A Plan is plain data: the project, the target and the CMake steps to run. A cros
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fnmatch
 import os
 import platform
@@ -21,8 +22,8 @@ from pathlib import Path
 from . import __version__, cmake, config, elf, manylinux, metadata, pure, target, wheel
 from .archive import check_output, output_path, source_date_epoch
 from .cmake import CMakeStep, Runner
-from .config import CMakeConfig, Config, Settings
-from .errors import BuildError
+from .config import CMakeConfig, Config, Settings, StubgenConfig
+from .errors import BuildError, ConfigError
 from .lock import build_folder_lock, make_folder
 from .metadata import Project
 from .target import Tags, Target
@@ -61,8 +62,10 @@ def _python_hints(prefix: str, t: Target, build_python: Target) -> dict[str, tup
         f"{prefix}_FIND_STRATEGY": ("STRING", "LOCATION"),
         f"{prefix}_FIND_VIRTUALENV": ("STRING", "FIRST"),
     }
+    # Natively the interpreter is the target; when crossing it is the build interpreter, for the
+    # Interpreter component (code generators run at build time), as py-build-cmake passes it.
+    h[f"{prefix}_EXECUTABLE"] = ("FILEPATH", str(build_python.executable or sys.executable))
     if not t.cross:
-        h[f"{prefix}_EXECUTABLE"] = ("FILEPATH", str(build_python.executable))
         h[f"{prefix}_ROOT_DIR"] = ("PATH", str(t.prefix))
         h[f"{prefix}_FIND_IMPLEMENTATIONS"] = ("STRING", {"cp": "CPython", "pp": "PyPy"}.get(
             t.implementation, "CPython"))
@@ -201,7 +204,10 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
             toolchain_file = build_dir / "crosswheel-toolchain.cmake"
             from . import toolchain
 
-            files[toolchain_file] = toolchain.generate(t)
+            try:
+                files[toolchain_file] = toolchain.generate(t, toolchain.uses_cxx(c.source_path))
+            except ConfigError as e:
+                raise target.in_cross_file(cfg, e) from None
         elif toolchain_file is not None and not toolchain_file.is_file():
             raise BuildError(f"cross.toolchain_file: {toolchain_file} does not exist")
         if toolchain_file:
@@ -311,11 +317,15 @@ def copy_from_native(plan: Plan, runner: Runner) -> None:
                              f"{', '.join(files[:20]) or 'no files'})")
         for rel in hits:
             src = root / rel
-            machine = elf.machine(src)
-            if machine is not None and machine != plan.target.elf_machine:
-                raise BuildError(f"cross.copy_from_native_build: {rel} is an ELF binary for "
-                                 f"{machine}, but the wheel is for {plan.target.platform} "
-                                 f"({plan.target.elf_machine}); refusing to copy it")
+            header = elf.header(src)
+            row = plan.target.arch_row
+            why = row.mismatch(header) if header is not None and row is not None else None
+            if header is not None and row is None and plan.target.os != "linux":
+                why = f"an ELF binary for {elf.machine(src)}"
+            if why:
+                expects = row.elf if row else plan.target.os
+                raise BuildError(f"cross.copy_from_native_build: {rel} is {why}, but the wheel "
+                                 f"is for {plan.target.platform} ({expects}); refusing to copy it")
             dst = plan.staging / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(src), dst)
@@ -326,18 +336,24 @@ def copy_from_native(plan: Plan, runner: Runner) -> None:
 def run_stubgen(plan: Plan, runner: Runner) -> None:
     """Stubs come from importing the module, so from the build machine's own build."""
     assert plan.cfg.stubgen is not None
+    from . import stubgen
+
+    request: StubgenConfig = plan.cfg.stubgen
     if not plan.target.cross:
         importable = plan.staging
     elif plan.native_install is not None:
         importable = plan.native_install
     else:
-        runner.log("stubgen skipped: the cross-compiled module cannot be imported here "
-                   "(set cross.copy_from_native_build to generate stubs from a native build)")
-        return
-    from . import stubgen
-
-    for rel in stubgen.generate(plan.cfg.stubgen, plan.project.module.name, importable,
-                                plan.staging):
+        # The cross-compiled modules cannot be imported here; the pure-Python ones are parsed.
+        pure = stubgen.pure_python_only(plan.cfg.stubgen, plan.project.module.name,
+                                        plan.staging)
+        runner.log("stubgen: stubs for pure-Python modules only: the cross-compiled modules "
+                   "cannot be imported here (set cross.copy_from_native_build to generate "
+                   "their stubs from a native build)")
+        if pure is None:
+            return
+        request, importable = pure, plan.staging
+    for rel in stubgen.generate(request, plan.project.module.name, importable, plan.staging):
         runner.log(f"stubgen: added {rel}")
 
 
@@ -390,8 +406,25 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
 def checked_tags(plan: Plan, entries: list[wheel.Entry], log: Callable[[str], None]) -> Tags:
     """The wheel's tags once its binaries are proven to fit the target (and a manylinux level)."""
     if not plan.pure:
-        elf.check_entries(entries, plan.target, plan.target.uses_abi3(plan.cfg.wheel))
+        for t in _elf_targets(plan):
+            elf.check_entries(entries, t, plan.target.uses_abi3(plan.cfg.wheel))
     return manylinux.verify(entries, plan.target, plan.cfg, plan.tags, log)
+
+
+def _elf_targets(plan: Plan) -> list[Target]:
+    """The target, and the same target once per other architecture the written tags name
+    (wheel.platform_tag may say something else than the target: the binaries must fit it too)."""
+    out = [plan.target]
+    seen = {plan.target.arch_row}
+    if plan.target.os == "linux":
+        from .arch import is_linux_platform
+
+        for tag in plan.tags.platform:
+            t = dataclasses.replace(plan.target, platform=tag)
+            if is_linux_platform(tag) and t.arch_row not in seen:
+                seen.add(t.arch_row)
+                out.append(t)
+    return out
 
 
 def build_sdist(project_dir: Path, out_dir: Path, settings: Settings) -> Path:

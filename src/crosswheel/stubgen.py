@@ -59,6 +59,30 @@ def generate(cfg: StubgenConfig, module: str, importable: Path, staging: Path) -
         return added
 
 
+def pure_python_only(cfg: StubgenConfig, module: str, staging: Path) -> StubgenConfig | None:
+    """The same request narrowed to the staged .py files, parsed instead of imported.
+
+    For a cross build without a native one: its extension modules cannot be imported here, but
+    the package's pure-Python modules still get stubs (as py-build-cmake gives them).
+    """
+    import dataclasses
+
+    files: list[str] = []
+    for name in (cfg.packages or []) + ([] if cfg.packages or cfg.modules or cfg.files
+                                        else [module]):
+        files += sorted(p.relative_to(staging).as_posix()
+                        for p in (staging / name.replace(".", "/")).rglob("*.py"))
+    for name in cfg.modules or []:
+        for rel in (f"{name.replace('.', '/')}.py", f"{name.replace('.', '/')}/__init__.py"):
+            if (staging / rel).is_file():
+                files.append(rel)
+    files += [f for f in cfg.files or [] if f.endswith(".py") and (staging / f).is_file()]
+    if not files:
+        return None
+    return dataclasses.replace(cfg, packages=None, modules=None, files=sorted(set(files)),
+                               args=["--no-import", *cfg.args])
+
+
 def has_stubs(staging: Path, rel: Path) -> bool:
     """Whether the staged package already describes the module of the stub `rel`.
 
