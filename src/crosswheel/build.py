@@ -186,13 +186,13 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
         if launcher:
             defines += [f"CMAKE_{lang}_COMPILER_LAUNCHER:FILEPATH={launcher}"
                         for lang in ("C", "CXX", "CUDA")]
-        files = {}
+        files: dict[Path, str] = {}
         toolchain_file = t.toolchain_file
         if toolchain_file is None and t.triple:
             toolchain_file = build_dir / "crosswheel-toolchain.cmake"
             from . import toolchain
 
-            files[toolchain_file] = toolchain.generate(t)
+            files |= toolchain.generate(t, toolchain_file)
         elif toolchain_file is not None and not toolchain_file.is_file():
             raise BuildError(f"cross.toolchain_file: {toolchain_file} does not exist")
         if toolchain_file:
@@ -392,6 +392,10 @@ def cmake_requirements(project_dir: Path, settings: Settings) -> list[str]:
         reqs.append("mypy")
     if not cfg.cmake:
         return reqs
+    if cfg.cross is not None:
+        from . import toolchain
+
+        reqs += toolchain.requirements(cfg.cross.compiler)
     minimum = max((c.minimum_version for c in cfg.cmake), key=cmake._vtuple)
     if cmake.find_cmake(minimum) is None:
         reqs.append(f"cmake>={minimum}")

@@ -196,7 +196,10 @@ class Runner:
         if not self.dry_run:
             step.preload_file.write_text(text, encoding="utf-8")
             for path, content in step.files.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(content, encoding="utf-8")
+                if content.startswith("#!"):  # a script CMake runs as a tool
+                    path.chmod(0o755)
             stamp.unlink(missing_ok=True)
         self.run(step, "configure", cmd)
         if not self.dry_run:
