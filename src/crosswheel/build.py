@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # sdist, stubgen and toolchain are imported where used: a no-op rebuild pays for none of them.
-from . import __version__, cmake, config, elf, metadata, target, wheel
+from . import __version__, cmake, config, elf, manylinux, metadata, target, wheel
 from .cmake import CMakeStep, Runner
 from .config import CMakeConfig, Config, Settings
 from .errors import BuildError
@@ -355,7 +355,8 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
                                        top_level=plan.project.module.name.split(".")[0])
         if not plan.pure:
             elf.check_entries(entries, plan.target, plan.target.uses_abi3(plan.cfg.wheel))
-        return wheel.write(out_dir, plan.project, plan.tags, plan.pure, entries,
+        tags = manylinux.verify(entries, plan.target, plan.cfg, plan.tags, runner.log)
+        return wheel.write(out_dir, plan.project, tags, plan.pure, entries,
                            plan.cfg.project_dir)
     finally:
         if not plan.cfg.cmake:
@@ -373,7 +374,8 @@ def write_metadata(project_dir: Path, out_dir: Path, settings: Settings) -> str:
     """prepare_metadata_for_build_wheel: the .dist-info folder without building anything."""
     cfg = config.load(project_dir, settings)
     project = metadata.load(cfg)
-    tags = target.for_config(cfg).tags(cfg.wheel)
+    t = target.for_config(cfg)
+    tags = manylinux.declared(cfg, t, t.tags(cfg.wheel))
     for e in wheel.dist_info_entries(project, tags, cfg.wheel.pure_python, cfg.project_dir):
         dst = out_dir / e.arcname
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -390,6 +392,7 @@ def cmake_requirements(project_dir: Path, settings: Settings) -> list[str]:
     reqs: list[str] = []
     if cfg.stubgen is not None:
         reqs.append("mypy")
+    reqs += manylinux.requirements(cfg)
     if not cfg.cmake:
         return reqs
     if cfg.cross is not None:

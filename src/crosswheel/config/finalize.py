@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import options as O
 from ..errors import ConfigError
+from ..manylinux import SETTING as MANYLINUX_SETTING
 from .merge import merge_section
 from .model import (
     CMakeConfig,
@@ -124,6 +125,15 @@ def finalize(project_dir: Path, pyproject: dict[str, Any], table_name: str | Non
         where = (provenance.get("wheel.build_tag") or ["configuration"])[-1]
         raise ConfigError(f"{where}: wheel.build_tag: expected a string starting with a digit "
                           f"and without '-', found {w['build_tag']!r}")
+    if not MANYLINUX_SETTING.fullmatch(w["manylinux"]):
+        where = (provenance.get("wheel.manylinux") or ["configuration"])[-1]
+        raise ConfigError(f"{where}: wheel.manylinux: expected 'off', 'auto' or a level like "
+                          f"'manylinux_2_17', 'manylinux2014' or 'musllinux_1_2' (without the "
+                          f"architecture), found {w['manylinux']!r}")
+    if w["manylinux"] != "off" and w["platform_tag"] is not None:
+        where = (provenance.get("wheel.manylinux") or ["configuration"])[-1]
+        raise ConfigError(f"{where}: wheel.manylinux: {w['manylinux']!r} chooses the platform "
+                          "tag itself; it cannot be combined with wheel.platform_tag")
     stub = merged.get("stubgen")
     return Config(
         project_dir=project_dir,

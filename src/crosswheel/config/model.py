@@ -71,6 +71,7 @@ class WheelConfig:
     abi_tag: list[str] | None
     platform_tag: list[str] | None
     build_tag: str | None
+    manylinux: str = "off"
 
 
 @dataclass(frozen=True)
