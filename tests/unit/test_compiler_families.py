@@ -172,3 +172,40 @@ def test_bad_compiler_settings_fail_cleanly(tmp_path: Path, cross: str, code: st
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert not out.exists() or list(out.iterdir()) == []
     assert not (root / ".py-build-cmake_cache").exists()
+
+
+@pytest.mark.parametrize(("cached", "ours", "on_disk", "reason"), [
+    (None, "T", "same", "it was made with toolchain file none"),  # native -> zig natively
+    ("/b/crosswheel-toolchain.cmake", None, None, "made with crosswheel's toolchain file"),
+    ("/elsewhere.cmake", "T", "same", "it was made with toolchain file /elsewhere.cmake"),
+    ("T", "T", "# gcc\n", "the toolchain file changed"),  # gcc -> zig, same folder
+    ("T", "T", "same", None),
+    ("/user.cmake", None, None, None),  # the user's own, given some other way: not ours to judge
+])
+def test_a_cache_made_with_other_compilers_is_configured_afresh(
+        tmp_path: Path, cached: str | None, ours: str | None, on_disk: str | None,
+        reason: str | None) -> None:
+    from crosswheel.cmake import CMakeStep, Runner
+
+    build_dir = tmp_path / "b"
+    (build_dir / "CMakeFiles").mkdir(parents=True)
+    tc = build_dir / "crosswheel-toolchain.cmake"
+    cached = str(tc) if cached == "T" else cached
+    lines = [f"CMAKE_HOME_DIRECTORY:INTERNAL={tmp_path}"]
+    if cached:
+        lines.append(f"CMAKE_TOOLCHAIN_FILE:FILEPATH={cached}")
+    (build_dir / "CMakeCache.txt").write_text("\n".join(lines) + "\n")
+    if on_disk:
+        tc.write_text("# zig\n" if on_disk == "same" else on_disk)
+    step = CMakeStep(label="target", source_dir=tmp_path, build_dir=build_dir,
+                     install_prefix=tmp_path / "i", cwd=tmp_path,
+                     defines=[f"CMAKE_TOOLCHAIN_FILE:FILEPATH={tc}"] if ours else [],
+                     files={tc: "# zig\n"} if ours else {})
+    logged: list[str] = []
+    runner = Runner()
+    runner.log = logged.append  # type: ignore[method-assign]
+    runner._forget_foreign_cache(step)
+    assert (build_dir / "CMakeCache.txt").exists() == (reason is None)
+    assert (build_dir / "CMakeFiles").exists() == (reason is None)
+    if reason:
+        assert logged and reason in logged[0]
