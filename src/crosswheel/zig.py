@@ -78,7 +78,9 @@ def _targets(zig: Path) -> str:
 
 
 def _zon_list(text: str, name: str) -> list[str]:
-    m = re.search(rf"\.{name}\s*=\s*\.\{{(.*?)\}}", text, re.S)
+    """A list of strings: `.name = .{ "a", ... }` (ZON), or `"name": [ "a", ... ]` (JSON, as
+    zig printed it before 0.14)."""
+    m = re.search(rf'(?:\.{name}\s*=\s*\.\{{|"{name}"\s*:\s*\[)(.*?)[\]}}]', text, re.S)
     return re.findall(r'"([^"]+)"', m.group(1)) if m else []
 
 
