@@ -12,7 +12,7 @@ import os
 import shutil
 import sys
 import sysconfig
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -353,14 +353,19 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
             run_stubgen(plan, runner)
         entries = wheel.staged_entries(plan.staging, plan.project,
                                        top_level=plan.project.module.name.split(".")[0])
-        if not plan.pure:
-            elf.check_entries(entries, plan.target, plan.target.uses_abi3(plan.cfg.wheel))
-        tags = manylinux.verify(entries, plan.target, plan.cfg, plan.tags, runner.log)
+        tags = checked_tags(plan, entries, runner.log)
         return wheel.write(out_dir, plan.project, tags, plan.pure, entries,
                            plan.cfg.project_dir)
     finally:
         if not plan.cfg.cmake:
             shutil.rmtree(plan.staging, ignore_errors=True)
+
+
+def checked_tags(plan: Plan, entries: list[wheel.Entry], log: Callable[[str], None]) -> Tags:
+    """The wheel's tags once its binaries are proven to fit the target (and a manylinux level)."""
+    if not plan.pure:
+        elf.check_entries(entries, plan.target, plan.target.uses_abi3(plan.cfg.wheel))
+    return manylinux.verify(entries, plan.target, plan.cfg, plan.tags, log)
 
 
 def build_sdist(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
@@ -376,14 +381,7 @@ def write_metadata(project_dir: Path, out_dir: Path, settings: Settings) -> str:
     project = metadata.load(cfg)
     t = target.for_config(cfg)
     tags = manylinux.declared(cfg, t, t.tags(cfg.wheel))
-    for e in wheel.dist_info_entries(project, tags, cfg.wheel.pure_python, cfg.project_dir):
-        dst = out_dir / e.arcname
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if e.source is not None:
-            shutil.copyfile(e.source, dst)
-        else:
-            dst.write_bytes(e.data or b"")
-    return project.dist_info
+    return wheel.write_dist_info(out_dir, project, tags, cfg.wheel.pure_python, cfg.project_dir)
 
 
 def cmake_requirements(project_dir: Path, settings: Settings) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -116,6 +117,19 @@ def dist_info_entries(project: Project, tags: Tags, pure: bool, project_dir: Pat
     ]
     return meta + [Entry(f"{info}/licenses/{lic}", source=project_dir / lic)
                    for lic in project.license_files]
+
+
+def write_dist_info(out_dir: Path, project: Project, tags: Tags, pure: bool,
+                    project_dir: Path) -> str:
+    """prepare_metadata_for_build_wheel: the .dist-info files the wheel will hold, byte for byte."""
+    for e in dist_info_entries(project, tags, pure, project_dir):
+        dst = out_dir / e.arcname
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if e.source is not None:
+            shutil.copyfile(e.source, dst)
+        else:
+            dst.write_bytes(e.data or b"")
+    return project.dist_info
 
 
 def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterable[Entry],
