@@ -198,14 +198,14 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
         if launcher:
             defines += [f"CMAKE_{lang}_COMPILER_LAUNCHER:FILEPATH={launcher}"
                         for lang in ("C", "CXX", "CUDA")]
-        files = {}
+        files: dict[Path, str] = {}
         toolchain_file = t.toolchain_file
         if toolchain_file is None and t.triple:
             toolchain_file = build_dir / "crosswheel-toolchain.cmake"
             from . import toolchain
 
             try:
-                files[toolchain_file] = toolchain.generate(t, toolchain.uses_cxx(c.source_path))
+                files |= toolchain.generate(t, toolchain_file, toolchain.uses_cxx(c.source_path))
             except ConfigError as e:
                 raise target.in_cross_file(cfg, e) from None
         elif toolchain_file is not None and not toolchain_file.is_file():
@@ -452,6 +452,10 @@ def cmake_requirements(project_dir: Path, settings: Settings) -> list[str]:
     reqs += manylinux.requirements(cfg)
     if not cfg.cmake:
         return reqs
+    if cfg.cross is not None:
+        from . import toolchain
+
+        reqs += toolchain.requirements(cfg.cross.compiler)
     minimum = max((c.minimum_version for c in cfg.cmake), key=cmake._vtuple)
     if cmake.find_cmake(minimum) is None:
         reqs.append(f"cmake>={minimum}")

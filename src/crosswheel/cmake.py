@@ -214,7 +214,10 @@ class Runner:
             _check_version(step)
             step.preload_file.write_text(text, encoding="utf-8")
             for path, content in step.files.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(content, encoding="utf-8")
+                if content.startswith("#!"):  # a script CMake runs as a tool
+                    path.chmod(0o755)
             stamp.unlink(missing_ok=True)
         self.run(step, "configure", cmd)
         if not self.dry_run:
@@ -242,12 +245,38 @@ class Runner:
         gen = values.get("CMAKE_GENERATOR")
         if step.generator and gen and gen != step.generator:
             reasons.append(f"it was made with generator {gen!r}")
+        reason = _toolchain_change(step, cache.read_text(errors="replace"))
+        if reason:
+            reasons.append(reason)
         if reasons:
             self.log(f"{step.label}: reconfiguring {step.build_dir} from scratch: "
                      + " and ".join(reasons))
             cache.unlink()
             shutil.rmtree(step.build_dir / "CMakeFiles", ignore_errors=True)
             (step.build_dir / _CACHE_STAMP).unlink(missing_ok=True)
+
+
+def _toolchain_change(step: CMakeStep, cache: str) -> str | None:
+    """Why the cache's compilers are not the ones crosswheel's toolchain file now names.
+
+    CMake reads a toolchain file only into a new cache: switching compiler family (or from a
+    native build to one with a generated toolchain file) needs a fresh configure.
+    """
+    ours = next((d.split("=", 1)[1] for d in step.defines
+                 if d.startswith("CMAKE_TOOLCHAIN_FILE:FILEPATH=")), None)
+    m = re.search(r"^CMAKE_TOOLCHAIN_FILE:[A-Z]+=(.*)$", cache, re.M)
+    old = m.group(1) if m else None
+    if ours is None:
+        generated = old is not None and old.endswith("/crosswheel-toolchain.cmake")
+        return "it was made with crosswheel's toolchain file" if generated else None
+    if old != ours:
+        return f"it was made with toolchain file {old or 'none'}"
+    text = step.files.get(Path(ours))
+    try:
+        changed = text is not None and Path(ours).read_text(encoding="utf-8") != text
+    except OSError:
+        changed = True
+    return "the toolchain file changed" if changed else None
 
 
 def _call(cmd: list[str], **kwargs: object) -> int:

@@ -205,7 +205,18 @@ CROSS = Section(
                "version, abi, soabi, include_dir and library."),
         Option("python", "path", "Path of the target python inside a sysroot (alternative to sysroot)."),
         Option("triple", "str", "GNU triple, e.g. 'aarch64-linux-gnu': crosswheel writes the "
-               "toolchain file."),
+               "toolchain file. The build machine's own triple without a sysroot is a native "
+               "build with that toolchain.",
+               default_doc="the build machine's when `compiler` is not 'gcc'"),
+        Option("compiler", "str", "Compiler family of the toolchain crosswheel writes for "
+               "`triple`: 'gcc' runs `<triple>-gcc`/`-g++` against the sysroot's glibc; 'zig' "
+               "runs `zig cc`/`zig c++` from the ziglang PyPI package (added to the build "
+               "requirements) against zig's own glibc of version `glibc`, taking only the "
+               "target Python's headers from the sysroot, and links libc++ statically.",
+               default="gcc", choices=("gcc", "zig")),
+        Option("glibc", "str", "With compiler = 'zig': the oldest glibc the binaries need, "
+               "e.g. '2.17' (manylinux2014).",
+               default_doc="2.17, or the oldest zig supports for the arch when newer"),
     ),
     overrides=("editable", "sdist", "cmake", "wheel"),
 )

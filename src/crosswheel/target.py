@@ -58,6 +58,8 @@ class Target:
     generator_platform: str | None = None
     osx_architectures: str | None = None  # CMAKE_OSX_ARCHITECTURES, from ARCHFLAGS
     free_threaded: bool = False
+    compiler: str = "gcc"  # the family of the toolchain written for `triple` (toolchain.py)
+    glibc: str | None = None  # the glibc zig builds against, e.g. "2.17"
 
     @property
     def python_tag(self) -> str:
@@ -284,7 +286,11 @@ def for_config(cfg: Config) -> Target:
     if cfg.cross is None:
         return t
     try:
-        return cross_target(cfg.cross, t)
+        from . import toolchain
+
+        t = cross_target(cfg.cross, t)
+        # The compiler family checks its own keys and tools now, before anything is written.
+        return toolchain.family(t).resolve(t) if t.triple and not t.toolchain_file else t
     except ConfigError as e:
         raise in_cross_file(cfg, e) from None
 
@@ -295,12 +301,34 @@ def in_cross_file(cfg: Config, e: ConfigError) -> ConfigError:
     return ConfigError(f"{where[-1]}: {e}") if where else e
 
 
+def build_triple() -> str:
+    """The GNU triple of the machine running this Python (Debian: its multiarch name)."""
+    import platform
+
+    return sysconfig.get_config_var("MULTIARCH") or f"{platform.machine()}-linux-gnu"
+
+
 def cross_target(c: CrossConfig, build: Target) -> Target:
     facts: dict[str, object] = {}
     sysroot = c.sysroot
     if c.python is not None and sysroot is None:
         # <sysroot>/usr/bin/python3.x -> <sysroot>
         sysroot = c.python.parent.parent.parent if c.python.parent.name == "bin" else None
+    triple = c.triple
+    if c.compiler != "gcc":
+        if c.toolchain_file is not None:
+            raise ConfigError(f"cross.compiler: {c.compiler!r} writes its own toolchain file; "
+                              "remove cross.toolchain_file (or set compiler = 'gcc')")
+        if triple is None and sysroot is None:
+            triple = build_triple()
+    elif c.glibc is not None:
+        raise ConfigError("cross.glibc: applies only with compiler = 'zig' (gcc links against "
+                          "the sysroot's glibc)")
+    if (triple and sysroot is None and c.include_dir is None and c.version is None
+            and build.os == "linux" and (c.arch or platform_from_triple(triple)) == build.platform):
+        # The build machine's own triple and no other Python: a native build, with the
+        # toolchain of the chosen compiler family.
+        return replace(build, triple=triple, compiler=c.compiler, glibc=c.glibc)
     if sysroot is not None:
         if not sysroot.is_dir():
             raise ConfigError(f"cross.sysroot: folder {sysroot} does not exist")
@@ -316,7 +344,7 @@ def cross_target(c: CrossConfig, build: Target) -> Target:
     soabi = c.soabi or (str(facts["SOABI"]) if facts.get("SOABI") else None)
     multiarch = facts.get("MULTIARCH")
     arch = c.arch or (platform_from_triple(str(multiarch)) if multiarch else None) or (
-        platform_from_triple(c.triple) if c.triple else None)
+        platform_from_triple(triple) if triple else None)
     os_name = c.os
     if os_name is None:  # from the platform tag: win32, win_amd64, macosx_*, (many|musl)linux_*
         a = arch or ""
@@ -367,8 +395,9 @@ def cross_target(c: CrossConfig, build: Target) -> Target:
             os_name, soabi, f"{python[0]}{python[1]}", platform),
         include_dir=include_dir,
         library=library, sabi_library=c.sabi_library, prefix=c.prefix, executable=None,
-        toolchain_file=c.toolchain_file, triple=c.triple, sysroot=sysroot,
-        generator_platform=c.generator_platform, free_threaded=False)
+        toolchain_file=c.toolchain_file, triple=triple, sysroot=sysroot,
+        generator_platform=c.generator_platform, free_threaded=False, compiler=c.compiler,
+        glibc=c.glibc)
 
 
 def _check_linux_target(c: CrossConfig, os_name: str, platform: str, sysroot: Path | None,

@@ -528,7 +528,8 @@ def test_toolchain_file_for_i686_uses_debians_multiarch_folder_and_qemu_i386(
     from crosswheel import toolchain
 
     t = replace(cross_target(CrossConfig(triple="i686-linux-gnu"), native()), sysroot=tmp_path)
-    text = toolchain.generate(t, cxx=True)
+    path = tmp_path / "toolchain.cmake"
+    text = toolchain.generate(t, path, cxx=True)[path]
     assert "set(CMAKE_SYSTEM_PROCESSOR i686)" in text
     assert "set(CMAKE_LIBRARY_ARCHITECTURE i386-linux-gnu)" in text
     qemu = shutil.which("qemu-i386-static")

@@ -114,6 +114,8 @@ class CrossConfig:
     sysroot: Path | None = None
     python: Path | None = None
     triple: str | None = None
+    compiler: str = "gcc"
+    glibc: str | None = None
 
 
 @dataclass(frozen=True)
