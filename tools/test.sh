@@ -22,7 +22,8 @@ apt_install() {
     apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "$@"
 }
 
-# Cross compilers, qemu and the cross sysroots (apt; idempotent).
+# Cross compilers and qemu for six architectures, and their sysroots (apt; idempotent; the
+# .debs are kept in a machine-wide cache, so a fresh clone only unpacks them).
 bash tools/cross/setup.sh
 # A second zip implementation (unzip) checks the zip64 records of our wheels.
 command -v unzip >/dev/null || apt_install unzip

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError
+from .lock import make_folder
 
 _CACHE_STAMP = "crosswheel-configure.json"
 
@@ -44,6 +45,7 @@ class CMakeStep:
     env: dict[str, str] = field(default_factory=dict)  # added to os.environ
     files: dict[Path, str] = field(default_factory=dict)  # written before configuring
     cmake: str = "cmake"
+    minimum_version: str | None = None  # cmake.minimum_version: checked before configuring
 
     @property
     def preload_file(self) -> Path:
@@ -124,6 +126,19 @@ def cmake_version(exe: str) -> tuple[int, ...] | None:
     return _vtuple(m.group(1)) if m else None
 
 
+def _check_version(step: CMakeStep) -> None:
+    """cmake.minimum_version holds for the cmake about to run (a frontend installs a newer one
+    from PyPI only with build isolation; without it, the one on PATH may be older)."""
+    if not step.minimum_version:
+        return
+    found = cmake_version(step.cmake)
+    if found is not None and found < _vtuple(step.minimum_version):
+        raise BuildError(f"cmake.minimum_version: the project needs CMake "
+                         f"{step.minimum_version} or newer, but {step.cmake} is version "
+                         f"{'.'.join(map(str, found))}; install a newer CMake (pip install "
+                         f"'cmake>={step.minimum_version}')")
+
+
 def _vtuple(v: str) -> tuple[int, ...]:
     return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
 
@@ -164,6 +179,8 @@ class Runner:
                 rc = _call(cmd, cwd=step.cwd, env=env, stdout=out)
         except FileNotFoundError:
             raise BuildError(f"{what} ({step.label}): cannot run {cmd[0]!r}: not found") from None
+        except ValueError as e:  # a NUL byte in an argument or the environment
+            raise BuildError(f"{what} ({step.label}): cannot run {cmd[0]!r}: {e}") from None
         seconds = time.perf_counter() - start
         self.timings.append((f"{step.label} {what}", seconds))
         if self.concise:
@@ -179,7 +196,7 @@ class Runner:
 
     def configure(self, step: CMakeStep, force: bool = False) -> None:
         if not self.dry_run:  # a dry run creates and deletes nothing
-            step.build_dir.mkdir(parents=True, exist_ok=True)
+            make_folder(step.build_dir, "build folder")
             self._forget_foreign_cache(step)
         text = step.preload_text()
         cmd = step.configure_command()
@@ -195,9 +212,13 @@ class Runner:
             self.log(f"{step.label}: configuration unchanged, reusing {step.build_dir}")
             return
         if not self.dry_run:
+            _check_version(step)
             step.preload_file.write_text(text, encoding="utf-8")
             for path, content in step.files.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(content, encoding="utf-8")
+                if content.startswith("#!"):  # a script CMake runs as a tool
+                    path.chmod(0o755)
             stamp.unlink(missing_ok=True)
         self.run(step, "configure", cmd)
         if not self.dry_run:
@@ -225,12 +246,38 @@ class Runner:
         gen = values.get("CMAKE_GENERATOR")
         if step.generator and gen and gen != step.generator:
             reasons.append(f"it was made with generator {gen!r}")
+        reason = _toolchain_change(step, cache.read_text(errors="replace"))
+        if reason:
+            reasons.append(reason)
         if reasons:
             self.log(f"{step.label}: reconfiguring {step.build_dir} from scratch: "
                      + " and ".join(reasons))
             cache.unlink()
             shutil.rmtree(step.build_dir / "CMakeFiles", ignore_errors=True)
             (step.build_dir / _CACHE_STAMP).unlink(missing_ok=True)
+
+
+def _toolchain_change(step: CMakeStep, cache: str) -> str | None:
+    """Why the cache's compilers are not the ones crosswheel's toolchain file now names.
+
+    CMake reads a toolchain file only into a new cache: switching compiler family (or from a
+    native build to one with a generated toolchain file) needs a fresh configure.
+    """
+    ours = next((d.split("=", 1)[1] for d in step.defines
+                 if d.startswith("CMAKE_TOOLCHAIN_FILE:FILEPATH=")), None)
+    m = re.search(r"^CMAKE_TOOLCHAIN_FILE:[A-Z]+=(.*)$", cache, re.M)
+    old = m.group(1) if m else None
+    if ours is None:
+        generated = old is not None and old.endswith("/crosswheel-toolchain.cmake")
+        return "it was made with crosswheel's toolchain file" if generated else None
+    if old != ours:
+        return f"it was made with toolchain file {old or 'none'}"
+    text = step.files.get(Path(ours))
+    try:
+        changed = text is not None and Path(ours).read_text(encoding="utf-8") != text
+    except OSError:
+        changed = True
+    return "the toolchain file changed" if changed else None
 
 
 def _call(cmd: list[str], **kwargs: object) -> int:

@@ -8,7 +8,7 @@ import json
 import tarfile
 from pathlib import Path, PurePosixPath
 
-from .archive import atomic_output, normalized_mode, source_date_epoch
+from .archive import atomic_output, normalized_mode, output_path, source_date_epoch
 from .config import Config
 from .errors import ConfigError
 from .metadata import Project
@@ -79,8 +79,8 @@ def collect(cfg: Config, project: Project, out_dir: Path | None = None) -> list[
             continue
         if out is not None and path.parent.resolve().is_relative_to(out):
             continue
-        # A symlink out of the project is followed only for files named explicitly (a licence
-        # shared in a monorepo); glob patterns never reach outside.
+        # Glob patterns never reach outside through a link (skipped); the files named explicitly
+        # (readme, licences, the module) were already refused by metadata if they do.
         if path not in essential and not _inside(path, root):
             continue
         files.append((path, rel.as_posix()))
@@ -150,7 +150,7 @@ def planned(out_dir: Path, cfg: Config, project: Project) -> tuple[Path, list[tu
     """The sdist's path and its files, checked, without writing anything (also --dry-run's)."""
     files = collect(cfg, project, out_dir)
     check_buildable(cfg, files)
-    return out_dir / f"{project.dist_name}-{project.version}.tar.gz", files
+    return output_path(out_dir, f"{project.dist_name}-{project.version}.tar.gz"), files
 
 
 def write(out_dir: Path, cfg: Config, project: Project) -> Path:
