@@ -203,7 +203,7 @@ def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterab
                 else:
                     m = zw.add(e.arcname, zipwriter.file_blocks(e.source), mode, st.st_size)
                 if reuse is not None:
-                    reuse.record(e.arcname, st, m)
+                    reuse.record(e.arcname, st, m, copied=hit is not None)
             else:
                 assert e.data is not None
                 m = zw.add(e.arcname, zipwriter.bytes_blocks(e.data), 0o644, len(e.data))

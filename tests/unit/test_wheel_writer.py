@@ -324,7 +324,7 @@ def test_fifos_and_sockets_are_refused_without_opening_them(tmp_path: Path) -> N
     # A link to a FIFO is no better.
     os.mkfifo(tmp_path / "s" / "my_pkg" / "real-pipe")
     (staging / "my_pkg" / "link").symlink_to("real-pipe")
-    with pytest.raises(BuildError, match="^my_pkg/link: a FIFO in the staged files"):
+    with pytest.raises(BuildError, match=r"^my_pkg/link: a FIFO in the staged files"):
         wheel.staged_entries(staging, project())
     (staging / "my_pkg" / "link").unlink()
     (staging / "my_pkg" / "real-pipe").unlink()
