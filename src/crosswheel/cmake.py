@@ -275,7 +275,7 @@ class Runner:
         installed: dict[str, set[str]] = {c: set() for c in step.components}
         outside: list[str] = []
         commands = step.install_commands()
-        components = [c for _ in (step.install_configs or [None]) for c in step.components]
+        components = [c for _ in (step.install_configs or [""]) for c in step.components]
         for cmd, component in zip(commands, components):
             manifest = step.build_dir / manifest_name(component)
             manifest.unlink(missing_ok=True)
