@@ -8,6 +8,7 @@ import hashlib
 import io
 import os
 import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -363,3 +364,44 @@ def test_entries_carry_one_stat_each(tmp_path: Path, monkeypatch) -> None:
     assert calls == []  # DirEntry.stat is the only one, and it does not go through os.stat
     with zipfile.ZipFile(tmp_path / "out" / wheel.wheel_name(project(), NATIVE)) as zf:
         assert zf.getinfo("my_pkg/m7.py").external_attr >> 16 == 0o100755
+
+
+def test_reuse_copies_unchanged_members_byte_for_byte(tmp_path: Path) -> None:
+    from crosswheel import wheelcache
+
+    staging = stage(tmp_path / "s", FILES)
+    old = time.time() - 3600
+    for p in staging.rglob("*"):
+        os.utime(p, (old, old))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+
+    def build(out: str, key: str = "k") -> tuple[bytes, wheelcache.Reuse]:
+        reuse = wheelcache.Reuse(cache, key)
+        entries = wheel.staged_entries(staging, project())
+        whl = wheel.write(tmp_path / out, project(), NATIVE, False, entries, staging, reuse)
+        reuse.save(whl)
+        return whl.read_bytes(), reuse
+
+    first, r = build("a")
+    assert (r.reused, r.seen) == (0, len(FILES))
+    again, r = build("b")
+    assert again == first and r.reused == len(FILES)
+    assert os.stat(cache / wheelcache.WHEEL).st_ino == os.stat(
+        tmp_path / "b" / wheel.wheel_name(project(), NATIVE)).st_ino  # a link, not a copy
+
+    # Changed now (same size): compressed again, and not recorded while its mtime is recent.
+    init = staging / "my_pkg" / "__init__.py"
+    init.write_bytes(b"from ._core import g\n")
+    changed, r = build("c")
+    assert r.reused == len(FILES) - 1 and changed != first
+    with zipfile.ZipFile(io.BytesIO(changed)) as zf:
+        assert zf.read("my_pkg/__init__.py") == b"from ._core import g\n"
+    assert wheelcache.Reuse(cache, "k").lookup("my_pkg/__init__.py", init.stat()) is None
+    # Another configuration's key finds nothing.
+    assert wheelcache.Reuse(cache, "other").lookup("my_pkg/sub/data.txt",
+                                                   (staging / "my_pkg/sub/data.txt").stat()) is None
+    init.write_bytes(FILES["my_pkg/__init__.py"])
+    os.utime(init, (old + 1, old + 1))
+    back, r = build("d")
+    assert back == first and r.reused == len(FILES) - 1
