@@ -382,7 +382,7 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
             # A member reused from the last wheel passed this check then, for this same
             # configuration: only new or changed files are opened.
             elf.check_entries([e for e in entries if e.stat is None or
-                               reuse.lookup(e.arcname, e.stat) is None],
+                               not reuse.unchanged(e.arcname, e.stat)],
                               plan.target, plan.target.uses_abi3(plan.cfg.wheel))
         whl = wheel.write(out_dir, plan.project, plan.tags, plan.pure, entries,
                           plan.cfg.project_dir, reuse=reuse)

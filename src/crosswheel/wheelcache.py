@@ -76,12 +76,18 @@ class Reuse:
             return
         self.fd, self.old = fd, members
 
+    def unchanged(self, arcname: str, st: os.stat_result) -> bool:
+        """The last wheel holds this member, made from a file with the same stat."""
+        row = self.old.get(arcname)
+        return (self.fd is not None and row is not None and row[0] == st.st_size
+                and row[1] == st.st_mtime_ns and row[2] == st.st_mode)
+
     def lookup(self, arcname: str, st: os.stat_result) -> Hit | None:
         """The cached member for a staged file with this stat, if it is unchanged."""
-        row = self.old.get(arcname)
-        if self.fd is None or row is None or row[:3] != [st.st_size, st.st_mtime_ns,
-                                                          st.st_mode]:
+        if not self.unchanged(arcname, st):
             return None
+        row = self.old[arcname]
+        assert self.fd is not None
         return Hit(self.fd, row[6], row[4], row[5], st.st_size, base64.b64decode(row[3]))
 
     def record(self, arcname: str, st: os.stat_result, m: zipwriter.Member,
