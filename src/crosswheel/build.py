@@ -399,20 +399,20 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
 
 def config_key(plan: Plan) -> str:
     """Everything that shapes the staged files and the wheel's bytes: neither the staging
-    folder nor the deflated members of one configuration are used for another."""
+    folder nor the deflated members of one configuration are used for another. Built from the
+    configuration, not from the CMake command lines, which name the build environment's
+    interpreter and site-packages: those differ in every isolated build."""
+    import dataclasses
     import json
     import zlib
 
     from . import zipwriter
 
     facts = [__version__, zipwriter.LEVEL, zipwriter.BLOCK, zlib.ZLIB_RUNTIME_VERSION,
-             repr(plan.tags), plan.pure, plan.target.uses_abi3(plan.cfg.wheel),
-             plan.target.elf_machine, plan.target.soabi, plan.target.platform,
-             plan.copy_from_native, repr(plan.cfg.stubgen), str(plan.staging)]
-    for s in plan.steps:
-        facts.append([s.preload_text(), s.configure_command(), s.build_commands(),
-                      s.install_commands(), sorted(s.env.items())])
-    return hashlib.sha256(json.dumps(facts, default=str).encode()).hexdigest()
+             repr(dataclasses.replace(plan.target, executable=None)), repr(plan.tags),
+             plan.pure, repr(plan.cfg.cmake), repr(plan.cfg.wheel), repr(plan.cfg.cross),
+             repr(plan.cfg.stubgen), str(plan.staging)]
+    return hashlib.sha256(json.dumps(facts).encode()).hexdigest()
 
 
 def build_sdist(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
