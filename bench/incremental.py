@@ -26,6 +26,7 @@ import random
 import shutil
 import statistics
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -104,7 +105,9 @@ def make_work_copies(projects: dict[str, Path]) -> None:
                         shutil.copy2(s, d)
 
 
-def measure(bench: R.Bench, names: list[str], reps: int) -> None:
+def measure(bench: R.Bench, names: list[str], reps: int,
+            done: Callable[[int], None]) -> None:
+    """`done(n)` after each repetition: a run cut short still leaves its results."""
     for rep in range(reps):
         order = WHOS[rep % len(WHOS):] + WHOS[: rep % len(WHOS)]
         for name in names:
@@ -125,6 +128,7 @@ def measure(bench: R.Bench, names: list[str], reps: int) -> None:
                     line.append(f"{R.SHORT[who]} {R._fmt_s(s['wall'])}" if "wall" in s
                                 else f"{R.SHORT[who]} FAILED")
                 R.log(f"[rep {rep + 1}/{reps}] {name:12} {scenario:6} " + "  ".join(line))
+        done(rep + 1)
 
 
 def median(results: dict, key: str) -> float | None:
@@ -253,23 +257,26 @@ def main() -> None:
     info = R.machine_info(cmake, ninja)
     load0 = Path("/proc/loadavg").read_text().split()[0]
     bench = R.Bench(cmake, ninja)
-    measure(bench, list(sources), args.reps)
-    load1 = Path("/proc/loadavg").read_text().split()[0]
-    md, summary = report(bench.results, sizes, big, args.big_mb, args.reps, info, (load0, load1))
-    raw = R.CACHE / "incremental.json"
-    raw.write_text(json.dumps({"info": info, "results": bench.results, "summary": summary,
-                               "sizes": sizes, "big": big, "big_mb": args.big_mb}, indent=1))
-    results_md = R.BENCH / "RESULTS.md"
-    text = results_md.read_text()
-    if START in text:
-        text = text[: text.index(START)] + md + text[text.index(END) + len(END) + 1:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + md
-    results_md.write_text(text)
-    print(md)
-    if tools_python is not None:
-        R.run([tools_python, Path(__file__).resolve(), "--plot", raw,
-               R.BENCH / "incremental.png"])
+
+    def write(reps: int) -> None:
+        load1 = Path("/proc/loadavg").read_text().split()[0]
+        md, summary = report(bench.results, sizes, big, args.big_mb, reps, info, (load0, load1))
+        raw = R.CACHE / "incremental.json"
+        raw.write_text(json.dumps({"info": info, "results": bench.results, "summary": summary,
+                                   "sizes": sizes, "big": big, "big_mb": args.big_mb}, indent=1))
+        results_md = R.BENCH / "RESULTS.md"
+        text = results_md.read_text()
+        if START in text:
+            text = text[: text.index(START)] + md + text[text.index(END) + len(END) + 1:]
+        else:
+            text = text.rstrip("\n") + "\n\n" + md
+        results_md.write_text(text)
+        print(md, flush=True)
+        if tools_python is not None:
+            R.run([tools_python, Path(__file__).resolve(), "--plot", raw,
+                   R.BENCH / "incremental.png"])
+
+    measure(bench, list(sources), args.reps, write)
 
 
 if __name__ == "__main__":
