@@ -18,7 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # sdist, stubgen and toolchain are imported where used: a no-op rebuild pays for none of them.
-from . import __version__, cmake, config, elf, metadata, staging, target, wheel, wheelcache
+from . import (
+    __version__,
+    cmake,
+    config,
+    elf,
+    manylinux,
+    metadata,
+    staging,
+    target,
+    wheel,
+    wheelcache,
+)
 from .cmake import CMakeStep, Runner
 from .config import CMakeConfig, Config, Settings
 from .errors import BuildError
@@ -345,7 +356,8 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
             stage_module(plan, plan.staging)
             entries = wheel.staged_entries(plan.staging, plan.project,
                                            top_level=plan.project.module.name.split(".")[0])
-            return wheel.write(out_dir, plan.project, plan.tags, plan.pure, entries,
+            tags = manylinux.verify(entries, plan.target, plan.cfg, plan.tags, runner.log)
+            return wheel.write(out_dir, plan.project, tags, plan.pure, entries,
                                plan.cfg.project_dir)
         finally:
             if not plan.cfg.cmake:
@@ -384,7 +396,8 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
             elf.check_entries([e for e in entries if e.stat is None or
                                not reuse.unchanged(e.arcname, e.stat)],
                               plan.target, plan.target.uses_abi3(plan.cfg.wheel))
-        whl = wheel.write(out_dir, plan.project, plan.tags, plan.pure, entries,
+        tags = manylinux.verify(entries, plan.target, plan.cfg, plan.tags, runner.log)
+        whl = wheel.write(out_dir, plan.project, tags, plan.pure, entries,
                           plan.cfg.project_dir, reuse=reuse)
         reuse.save(whl)
         runner.log(f"wheel: {reuse.reused} of {reuse.seen} files copied still compressed from "
@@ -426,7 +439,8 @@ def write_metadata(project_dir: Path, out_dir: Path, settings: Settings) -> str:
     """prepare_metadata_for_build_wheel: the .dist-info folder without building anything."""
     cfg = config.load(project_dir, settings)
     project = metadata.load(cfg)
-    tags = target.for_config(cfg).tags(cfg.wheel)
+    t = target.for_config(cfg)
+    tags = manylinux.declared(cfg, t, t.tags(cfg.wheel))
     for e in wheel.dist_info_entries(project, tags, cfg.wheel.pure_python, cfg.project_dir):
         dst = out_dir / e.arcname
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -443,6 +457,7 @@ def cmake_requirements(project_dir: Path, settings: Settings) -> list[str]:
     reqs: list[str] = []
     if cfg.stubgen is not None:
         reqs.append("mypy")
+    reqs += manylinux.requirements(cfg)
     if not cfg.cmake:
         return reqs
     minimum = max((c.minimum_version for c in cfg.cmake), key=cmake._vtuple)

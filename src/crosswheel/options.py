@@ -1,6 +1,6 @@
 """The one definition of crosswheel's configuration options.
 
-Validation (config.py), merging, the CLI's reference and README's reference table are all derived
+Validation (config/validate.py), merging, the CLI's reference and README's reference table are all derived
 from the tables below, so an option is added, renamed or documented in exactly one place.
 The names, types and defaults follow py-build-cmake 0.5, so existing projects keep working.
 """
@@ -149,6 +149,15 @@ WHEEL = Section(
         Option("platform_tag", "list", "Override the platform tags; 'guess' picks the most "
                "specific tag of this interpreter (e.g. manylinux).", example="platform_tag = ['guess']"),
         Option("build_tag", "str", "Build number: starts with a digit, no '-'."),
+        Option("manylinux", "str", "Linux targets: prove a manylinux (or musllinux) platform "
+               "tag from the wheel's ELF files, with auditwheel's policy data. 'off' keeps "
+               "linux_<arch> (a level claimed by cross.arch or platform_tag is still checked); "
+               "'auto' tags the oldest level that the symbol versions (GLIBC_, GLIBCXX_, "
+               "CXXABI_, GCC_) and linked libraries allow, plus its legacy alias, or keeps "
+               "linux_<arch> and says why; a level such as 'manylinux_2_17', 'manylinux2014', "
+               "'manylinux_2_28' or 'musllinux_1_2' fails the build, naming each file and "
+               "symbol version or library beyond it.", default="off",
+               example="manylinux = 'auto'"),
     ),
 )
 

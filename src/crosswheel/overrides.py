@@ -3,7 +3,7 @@
 A line is `KEY OP VALUE` with KEY a dotted path below the tool table (`cmake.options.X`) and OP one of
 `=` (set), `+=` (append), `=+` (prepend), `-=` (remove) and `=!` (clear: back to the default).
 VALUE is a TOML value; anything that does not parse as one is taken as a bare string.
-The result is a fragment of the configuration tree that config.py validates like any other layer.
+The result is a fragment of the configuration tree that the config package validates like any other layer.
 """
 
 from __future__ import annotations
