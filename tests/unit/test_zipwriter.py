@@ -61,6 +61,7 @@ def test_add_raw_copies_a_member_byte_for_byte(tmp_path: Path, monkeypatch) -> N
     monkeypatch.setattr(zipwriter, "ZIP64_OFFSET", 3000)
     members = [(f"pkg/m{i}.bin", os.urandom(900 * i) + b"z" * 5000, 0o644 | (i % 2) * 0o111)
                for i in range(5)]
+    members.append(("pkg/big.bin", os.urandom(3 * zipwriter.BLOCK + 7), 0o644))  # kernel copy
     write(tmp_path / "fresh.zip", members, threads=2)
     with open(tmp_path / "first.zip", "wb") as f, zipwriter.ZipWriter(f, DT, 2) as zw:
         done = [zw.add(n, zipwriter.bytes_blocks(d), mode, len(d)) for n, d, mode in members]
