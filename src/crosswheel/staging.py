@@ -98,10 +98,13 @@ class Staging:
             if st.st_mtime_ns >= self.install_started - RACY_NS:
                 racy.append(rel)
         tmp = self.state.with_name(STATE + ".tmp")
-        tmp.write_text(json.dumps({"format": FORMAT, "key": self.key,
-                                   "listed": sorted(self.listed), "extra": extra,
-                                   "racy": racy}), encoding="utf-8")
-        os.replace(tmp, self.state)
+        try:
+            tmp.write_text(json.dumps({"format": FORMAT, "key": self.key,
+                                       "listed": sorted(self.listed), "extra": extra,
+                                       "racy": racy}), encoding="utf-8")
+            os.replace(tmp, self.state)
+        except OSError:
+            pass  # no state: the next build starts from an empty folder, which is always right
 
 
 def _remove(path: Path) -> None:

@@ -105,8 +105,17 @@ class Reuse:
             self.fd = None
 
     def save(self, wheel: Path) -> None:
-        """Make `wheel` (complete, under its final name) the cache of the next build."""
+        """Make `wheel` (complete, under its final name) the cache of the next build.
+
+        A cache that cannot be written (a full disk, say) is dropped: the wheel is fine, and
+        the next build compresses everything."""
         self.close()
+        try:
+            self._save(wheel)
+        except OSError:
+            forget(self.folder)
+
+    def _save(self, wheel: Path) -> None:
         index, cached = self.folder / INDEX, self.folder / WHEEL
         index.unlink(missing_ok=True)  # from here on, no index until both files agree
         tmp = self.folder / (WHEEL + ".tmp")
