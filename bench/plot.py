@@ -33,6 +33,7 @@ def main() -> None:
         ("No-op and small rebuilds, sdists (ms, lower is better)", 1e3, [
             ("capi\nno-op", "capi/noop", "wall"), ("pybind11\nno-op", "pybind11/noop", "wall"),
             ("capi\ntouch .c", "capi/touch", "wall"), ("capi\nsdist", "capi/sdist", "wall"),
+            ("capi editable\nno-op import", "capi/editable", "wall"),
             ("pybind11\nsdist", "pybind11/sdist", "wall")]),
         ("Builds that compile (s)", 1, [
             ("capi\nclean", "capi/clean", "wall"), ("pybind11\nclean", "pybind11/clean", "wall"),

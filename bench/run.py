@@ -15,6 +15,8 @@ backend and calls its PEP 517 hook directly (no frontend):
   no-op    build_wheel again, nothing changed, build folder kept
   touch    build_wheel after touching the one C/C++ source
   sdist    build_sdist
+  editable (capi) a new interpreter importing the package of an editable install with its
+           rebuild-on-import switch on, nothing changed (bench/editable.py installs them)
 
 and the floor: plain `cmake` in a build folder of its own (same generator and build type; for
 clean also the configure), `cmake --build` + `cmake --install --component python_modules`, then
@@ -91,13 +93,14 @@ class Project:
 
 
 PROJECTS = {
-    "capi": Project("capi", "bench_capi", "csrc/core.c", ("clean", "noop", "touch", "sdist")),
+    "capi": Project("capi", "bench_capi", "csrc/core.c",
+                    ("clean", "noop", "touch", "sdist", "editable")),
     "pybind11": Project("pybind11", "bench_pybind11", "csrc/core.cpp",
                         ("clean", "noop", "touch", "sdist")),
     "bigdata": Project("bigdata", "bench_bigdata", None, ("clean", "noop")),
 }
 SCENARIO_TITLE = {"clean": "clean wheel", "noop": "no-op rebuild", "touch": "rebuild after touch",
-                  "sdist": "sdist"}
+                  "sdist": "sdist", "editable": "editable, no-op import with rebuild hook"}
 
 
 def log(msg: str) -> None:
@@ -293,6 +296,28 @@ class Bench:
         self.ninja = ninja
         self.results: dict[str, list[dict]] = {}  # "project/scenario/who" -> samples
         self.counter = 0
+        self.editables: dict = {}  # backend name -> bench/editable.py's Install
+
+    # -- editable installs -------------------------------------------------------------------
+
+    def editable(self, who: str) -> dict:
+        """A fresh interpreter imports the editable install's package; nothing changed. The
+        floor: a bare interpreter start plus one no-op `cmake --build` of crosswheel's editable
+        build folder (the real cmake binary), timed back to back."""
+        import editable as E
+
+        inst = self.editables[CW.name if who == FLOOR else who]
+        cmds = E.pieces(inst, full=False)
+        env = E.user_env(inst.python)
+        zero = {"configure": 0.0, "install": 0.0, "other_cmake": 0.0, "cmake_calls": 0,
+                "import": 0.0, "hook": 0.0, "size": 0}
+        if who == FLOOR:
+            py = E.timed(cmds["python"], env, E.WORK)
+            build = E.timed(cmds["cmake --build"], env, E.WORK)
+            return {**zero, "wall": py + build, "python": py, "build": build, "cmake": build,
+                    "overhead": py}
+        wall = E.timed(cmds["import"], env, E.WORK)
+        return {**zero, "wall": wall, "build": 0.0, "cmake": 0.0, "overhead": wall}
 
     def record(self, project: str, scenario: str, who: str, sample: dict) -> None:
         self.results.setdefault(f"{project}/{scenario}/{who}", []).append(sample)
@@ -447,11 +472,14 @@ class Bench:
             for p in projects:
                 cheap = p.name != "bigdata"
                 for scenario in [sc for sc in p.scenarios for _ in
-                                 range(inner if cheap and sc in ("noop", "sdist") else 1)]:
+                                 range(inner if cheap and sc in ("noop", "sdist", "editable")
+                                       else 1)]:
                     line = []
                     for who in order:
                         try:
-                            if who == FLOOR:
+                            if scenario == "editable":
+                                s = self.editable(who)
+                            elif who == FLOOR:
                                 s = (self.floor_sdist(p) if scenario == "sdist"
                                      else self.floor(p, scenario))
                             else:
@@ -783,6 +811,16 @@ def build_report(bench: Bench, imports: dict, profiles: dict[str, str], info: di
             if pn == "pybind11" and ov is not None:
                 targets.append((f"pybind11: overhead ({SCENARIO_TITLE[sc]}) < 150 ms", ov < 0.150,
                                 f"{ov * 1e3:.0f} ms"))
+    cw, fl = get("capi", "editable", CW.name), get("capi", "editable", FLOOR)
+    peers = [x for x in (get("capi", "editable", SKB.name), get("capi", "editable", PBC.name)) if x]
+    if cw and fl:
+        targets.append(("capi: editable no-op import with the rebuild hook within 1.3x of the "
+                        "floor (python start + no-op `cmake --build`)", cw <= 1.3 * fl,
+                        f"{cw * 1e3:.0f} ms vs floor {fl * 1e3:.0f} ms = {cw / fl:.2f}x"))
+    if cw and peers:
+        targets.append(("capi: editable no-op import faster than both peers' rebuild hooks",
+                        cw < min(peers), f"{cw * 1e3:.0f} ms vs fastest peer "
+                        f"{min(peers) * 1e3:.0f} ms ({min(peers) / cw:.2f}x)"))
     if CW.name in imp:
         targets.append(("`import crosswheel.backend` < 30 ms", imp[CW.name] < 0.030,
                         f"median {imp[CW.name] * 1e3:.1f} ms, min "
@@ -828,7 +866,10 @@ def build_report(bench: Bench, imports: dict, profiles: dict[str, str], info: di
             return (f"{statistics.median(vals) * 1e3:.0f} ({min(vals) * 1e3:.0f}–"
                     f"{max(vals) * 1e3:.0f}) ms")
 
-        if who == FLOOR:
+        if sc == "editable":
+            parts = ("python " + mm("python") + " + cmake --build " + mm("build")
+                     if who == FLOOR else "")
+        elif who == FLOOR:
             parts = "" if sc == "sdist" else " + ".join(
                 f"{statistics.median(s[k] for s in ok) * 1e3:.0f}"
                 for k in ("configure", "build", "install")) + f" ms; zip {mm('zip')}"
@@ -905,6 +946,15 @@ METHOD = """\
 - Wheel write time: every `zipfile.ZipFile` a backend opens for writing (crosswheel: its own
   `crosswheel.zipwriter.ZipWriter`) is timed from opening to closing (hook_runner.py
   --zip-spans, large-wheel case only), minus any CMake call inside that span. Throughput = uncompressed bytes in the wheel / that time.
+- Editable (capi): bench/editable.py installs the project with `pip install
+  --no-build-isolation -e` into each backend's venv with its rebuild-on-import switch on
+  (crosswheel and py-build-cmake `editable.build_hook = true`, scikit-build-core
+  `editable.rebuild = true`), under the user's PATH (pyenv shims and pip's cmake wrapper
+  included, no timing cmake, no CMAKE_GENERATOR: each backend finds its tools as it would for a
+  user); the sample is a fresh `python -c "import bench_capi"` with nothing changed. Its floor is
+  a bare `python -c pass` of the crosswheel venv plus one no-op `cmake --build` of crosswheel's
+  editable build folder with the real cmake binary, timed back to back. bench/EDITABLE.md breaks
+  the import down.
 - Peak RSS: `ru_maxrss` of the hook's own process (not of CMake and the compilers).
 - Import time: `import <backend module>` timed in a fresh interpreter, interleaved, median and
   min; crosswheel's hooks import the rest of crosswheel lazily, so that part shows up in the
@@ -940,6 +990,10 @@ def main() -> None:
     load0 = Path("/proc/loadavg").read_text().split()[0]
 
     bench = Bench(cmake, ninja)
+    if any("editable" in p.scenarios for p in projects):
+        import editable as E
+
+        bench.editables = {i.who: i for i in E.setup(with_example=False)}
     log(f"bench: {reps} repetition(s) of {', '.join(p.name for p in projects)}")
     bench.warm_up(projects)
     bench.repetitions(projects, reps, 1 if args.quick else 3)

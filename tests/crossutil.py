@@ -36,32 +36,56 @@ _STAMP = ".crosswheel-sysroot-stamp"
 
 @dataclass(frozen=True)
 class Target:
-    """Static facts about one supported cross target."""
+    """Static facts about one sysroot made by setup.sh, written out by hand (not taken from
+    crosswheel's own architecture table, which these tests check)."""
 
-    triple: str  # GNU triple = Debian multiarch dir = compiler prefix
+    triple: str  # GNU triple = compiler prefix (and toolchain file name)
+    multiarch: str  # Debian's multiarch folder, the SOABI's platform part
     qemu: str  # user-mode emulator binary
     platform_tag: str  # wheel platform tag
-    soabi: str  # CPython 3.11 SOABI (also in target_sysconfig()["SOABI"])
+    python: str  # "3.11"
+    machine: str  # e_machine name as elf_machine() says it, also what platform.machine() says
+    uname: str  # platform.machine() under qemu
+    bits: int
+    endian: str  # "little" | "big"
+    hard_float: bool | None = None  # 32-bit ARM only
+
+    @property
+    def version(self) -> str:  # "311"
+        return self.python.replace(".", "")
+
+    @property
+    def soabi(self) -> str:
+        return f"cpython-{self.version}-{self.multiarch}"
+
+    @property
+    def python_tag(self) -> str:
+        return f"cp{self.version}"
 
 
 TARGETS: dict[str, Target] = {
-    "aarch64": Target(
-        triple="aarch64-linux-gnu",
-        qemu="qemu-aarch64-static",
-        platform_tag="linux_aarch64",
-        soabi="cpython-311-aarch64-linux-gnu",
-    ),
-    "armhf": Target(
-        triple="arm-linux-gnueabihf",
-        qemu="qemu-arm-static",
-        platform_tag="linux_armv7l",
-        soabi="cpython-311-arm-linux-gnueabihf",
-    ),
+    "aarch64": Target("aarch64-linux-gnu", "aarch64-linux-gnu", "qemu-aarch64-static",
+                      "linux_aarch64", "3.11", "aarch64", "aarch64", 64, "little"),
+    "armhf": Target("arm-linux-gnueabihf", "arm-linux-gnueabihf", "qemu-arm-static",
+                    "linux_armv7l", "3.11", "arm", "armv7l", 32, "little", hard_float=True),
+    "i686": Target("i686-linux-gnu", "i386-linux-gnu", "qemu-i386-static", "linux_i686", "3.11",
+                   "x86", "i686", 32, "little"),
+    "ppc64le": Target("powerpc64le-linux-gnu", "powerpc64le-linux-gnu", "qemu-ppc64le-static",
+                      "linux_ppc64le", "3.11", "ppc64", "ppc64le", 64, "little"),
+    "s390x": Target("s390x-linux-gnu", "s390x-linux-gnu", "qemu-s390x-static", "linux_s390x",
+                    "3.11", "s390", "s390x", 64, "big"),
+    # Debian 13 "trixie": riscv64 has no Debian 12 port.
+    "riscv64": Target("riscv64-linux-gnu", "riscv64-linux-gnu", "qemu-riscv64-static",
+                      "linux_riscv64", "3.13", "riscv", "riscv64", 64, "little"),
+    # A second Python version for one architecture, from the same build interpreter.
+    "aarch64-py313": Target("aarch64-linux-gnu", "aarch64-linux-gnu", "qemu-aarch64-static",
+                            "linux_aarch64", "3.13", "aarch64", "aarch64", 64, "little"),
 }
+ARCHES = ["aarch64", "armhf", "i686", "ppc64le", "s390x", "riscv64"]  # one per architecture
 
 
 def target(arch: str) -> Target:
-    """Facts for ``arch`` ("aarch64" or "armhf"); ValueError for anything else."""
+    """Facts for a sysroot name (a key of TARGETS); ValueError for anything else."""
     try:
         return TARGETS[arch]
     except KeyError:
@@ -77,10 +101,10 @@ def sysroots_dir() -> Path:
 
 
 def sysroot(arch: str) -> Path:
-    """The Debian 12 sysroot for ``arch``; RuntimeError if it was not set up."""
-    target(arch)
+    """The sysroot for ``arch``; RuntimeError if it was not set up."""
+    python = target(arch).python
     root = sysroots_dir() / arch
-    if not (root / _STAMP).is_file() or not (root / "usr/bin/python3.11").is_file():
+    if not (root / _STAMP).is_file() or not (root / f"usr/bin/python{python}").is_file():
         raise RuntimeError(
             f"no complete {arch} sysroot at {root}; "
             f"run {SETUP_SCRIPT.relative_to(REPO_ROOT)} {arch} (as root) first"
@@ -133,6 +157,21 @@ def elf_machine(path: str | os.PathLike[str]) -> str:
     return _ELF_MACHINES.get(machine, f"em_{machine}")
 
 
+def elf_header(path: str | os.PathLike[str]) -> tuple[str, int, str, bool | None]:
+    """(machine, 32 or 64, "little" or "big", hard-float for 32-bit Arm else None) of an ELF file."""
+    with open(path, "rb") as f:
+        h = f.read(52)
+    bits = {1: 32, 2: 64}[h[4]]  # EI_CLASS
+    endian = {1: "little", 2: "big"}[h[5]]  # EI_DATA
+    machine = elf_machine(path)
+    hard = None
+    if machine == "arm":
+        # e_flags sits after e_entry, e_phoff, e_shoff (4 bytes each in ELF32).
+        flags = int.from_bytes(h[36:40], endian)
+        hard = bool(flags & 0x400)  # EF_ARM_ABI_FLOAT_HARD
+    return machine, bits, endian, hard
+
+
 class TargetPythonError(subprocess.CalledProcessError):
     """A failed run of the target interpreter; str() includes its output."""
 
@@ -152,7 +191,7 @@ def run_target_python(
     *,
     timeout: float = 300,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``code`` in the sysroot's python3.11 under ``qemu-<arch>-static``.
+    """Run ``code`` in the sysroot's python under ``qemu-<arch>-static``.
 
     ``path_entries`` go first on sys.path (via PYTHONPATH). Output is captured
     as text; a non-zero exit raises :class:`TargetPythonError` showing stderr.
@@ -173,7 +212,7 @@ def run_target_python(
     env["PYTHONNOUSERSITE"] = "1"
     # Keep __pycache__ out of the build/wheel folders under test.
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    cmd = [qemu, "-L", str(root), str(root / "usr/bin/python3.11"), "-c", code]
+    cmd = [qemu, "-L", str(root), str(root / f"usr/bin/python{target(arch).python}"), "-c", code]
     proc = subprocess.run(
         cmd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
@@ -190,7 +229,7 @@ def target_sysconfig(arch: str) -> dict[str, Any]:
     (never exec: it is foreign code). Paths in it (INCLUDEPY, LIBDIR, ...)
     are as seen on the target, i.e. relative to :func:`sysroot`.
     """
-    libdir = sysroot(arch) / "usr" / "lib" / "python3.11"
+    libdir = sysroot(arch) / "usr" / "lib" / f"python{target(arch).python}"
     path = libdir / f"_sysconfigdata__linux_{target(arch).triple}.py"
     if not path.is_file():
         candidates = sorted(libdir.glob("_sysconfigdata__linux_*.py"))

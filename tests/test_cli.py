@@ -63,14 +63,14 @@ def test_config_show_names_where_each_value_came_from(tmp_path: Path) -> None:
     project = copy("c-api", tmp_path)
     (project / "crosswheel.local.toml").write_text('[cmake]\nbuild_type = "Debug"\n'
                                                    'args = ["-Wdev"]\n')
-    r = cw("config", "show", "-o", "cmake.args+=--trace", "-o", "cmake.options.FOO=['1','a;b']",
+    r = cw("config", "show", "-o", "cmake.args+=--trace", "-o", 'cmake.options.FOO=["1",a;b]',
            cwd=project)
     assert r.returncode == 0, r.stderr
     local = str(project / "crosswheel.local.toml")
     lines = r.stdout.splitlines()
     assert f'build_type = "Debug"  # {local}' in lines
     assert f'args = ["-Wdev", "--trace"]  # {local}, -C override=cmake.args+=--trace' in lines
-    assert 'options.FOO = "1;a\\\\;b"  # -C override=cmake.options.FOO=[\'1\',\'a;b\']' in lines
+    assert 'options.FOO = "1;a\\\\;b"  # -C override=cmake.options.FOO=["1",a;b]' in lines
     assert 'config = ["Debug"]  # default: build_type' in lines
     assert 'mode = "symlink"  # default' in lines
     assert any(line.startswith("install_components = [\"python_modules\"]  # ")

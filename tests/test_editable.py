@@ -20,6 +20,7 @@ Covered:
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import csv
 import io
@@ -106,6 +107,11 @@ except BaseException as e:
 else:
     print(json.dumps({{"type": None, "add": {module}.add(2, 3)}}))
 """
+
+
+def runtime_config(text: str) -> dict:
+    """The CONFIG literal at the end of an installed runtime module."""
+    return ast.literal_eval(text.rsplit("\nCONFIG = ", 1)[1])
 
 
 def copy_example(name: str, dest: Path) -> Path:
@@ -293,8 +299,9 @@ def test_editable_wheel_contents(c_api_project: Path, tmp_path: Path, mode: str,
     imports = [ln for ln in lines[1:] if ln.startswith("import ")]
     if mode == "hook" or build_hook:
         assert imports == [f"import {runtime[:-3]}; {runtime[:-3]}.install({mode == 'hook'})"]
-        assert "NAME = 'c_api_example'" in texts[runtime]
-        assert ("COMMANDS = []" in texts[runtime]) != build_hook
+        config = runtime_config(texts[runtime])
+        assert config["name"] == "c_api_example"
+        assert bool(config["steps"]) == build_hook
     else:
         assert imports == []
     if mode == "wrapper":
@@ -388,20 +395,25 @@ def test_failing_rebuild_and_recursion_guard(tmp_path: Path) -> None:
     assert f"_crosswheel_editable_{ex.module}.py" in venv.files() - before
     assert venv.probe(ex)["add"] == 5
 
-    # The hook re-runs the very cmake that built the project, whatever PATH says at import...
+    # The hook runs the real programs (no shim or wrapper script in front), recorded at
+    # install time, whatever PATH says at import...
+    runtime = venv.site / f"_crosswheel_editable_{ex.module}.py"
+    original = runtime.read_text()
+    steps = runtime_config(original)["steps"]
+    programs = {cmd[0] for s in steps for cmd in s["build"] + s["install"]}
+    assert programs and all(Path(p).is_absolute() and Path(p).read_bytes()[:4] == b"\x7fELF"
+                            for p in programs), programs
     no_tools = tmp_path / "empty-bin"
     no_tools.mkdir()
     assert venv.probe(ex, PATH=str(no_tools))["add"] == 5
-    # ...and when that cmake is gone too (say, it came from a build environment since deleted),
-    # the import fails with an ImportError naming it, not an OSError from the import system.
-    runtime = venv.site / f"_crosswheel_editable_{ex.module}.py"
-    cmake = shutil.which("cmake")
-    assert cmake and repr(cmake) in runtime.read_text()
-    original = runtime.read_text()
-    runtime.write_text(original.replace(repr(cmake), repr(str(no_tools / "gone" / "cmake"))))
+    # ...and when the build tool is gone too (say, it came from a build environment since
+    # deleted), the import fails with an ImportError naming it, not an OSError from the import
+    # system.
+    tool = steps[0]["build"][0][0]
+    runtime.write_text(original.replace(repr(tool), repr(str(no_tools / "gone" / "tool"))))
     out = venv.python_code(IMPORT_ERROR_PROBE.format(module=ex.module), PATH=str(no_tools)).stdout
     err = json.loads(out.strip().splitlines()[-1])
-    assert err["type"] == "ImportError" and "gone/cmake" in err["message"], err
+    assert err["type"] == "ImportError" and "gone/tool" in err["message"], err
     runtime.write_text(original)
 
     # A syntax error, on a line of its own so the compiler's message can be recognised. The
@@ -477,7 +489,7 @@ def test_package_data_is_found_through_importlib_resources(tmp_path: Path, mode:
     project = copy_example(C_API.folder, tmp_path)
     (project / "c_api_example" / "greeting.txt").write_text("hello from the sources\n")
     venv = Venv(tmp_path / "venv")
-    venv.install_editable(project, f"editable.mode='{mode}'")
+    venv.install_editable(project, f"editable.mode={mode}")
     code = ("import importlib.resources as r\n"
             "print(r.files('c_api_example').joinpath('greeting.txt').read_text().strip())")
     assert venv.python_code(code).stdout.strip() == "hello from the sources"

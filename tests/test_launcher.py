@@ -46,7 +46,7 @@ def test_launcher_wraps_the_compiles_of_a_real_build(tmp_path: Path) -> None:
     fake_launcher(tmp_path / "bin", "ccache", log)
     env = {**os.environ, "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     r = subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o",
-                        str(tmp_path / "dist"), "-Coverride=cmake.compiler_launcher='auto'",
+                        str(tmp_path / "dist"), "-Coverride=cmake.compiler_launcher=auto",
                         str(project)],
                        env=env, capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stdout + r.stderr

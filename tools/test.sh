@@ -5,13 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Cross compilers, qemu and the aarch64/armhf sysroots (apt; idempotent).
+# Cross compilers and qemu for six architectures, and their sysroots (apt; idempotent; the
+# .debs are kept in a machine-wide cache, so a fresh clone only unpacks them).
 bash tools/cross/setup.sh
 # A second zip implementation (unzip) checks the zip64 records of our wheels.
 if ! command -v unzip >/dev/null; then
     # The package lists may be missing or stale; one foreign index failing does not matter.
-    apt-get update -q || true
-    apt-get install -y -q --no-install-recommends unzip
+    # Wait for another apt (DPkg::Lock::Timeout) instead of failing.
+    apt-get update -q -o DPkg::Lock::Timeout=600 || true
+    apt-get install -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends unzip
 fi
 
 # crosswheel itself (built by its own backend) and the test tools, from PyPI.

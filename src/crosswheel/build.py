@@ -7,13 +7,15 @@ A Plan is plain data: the project, the target and the CMake steps to run. A cros
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fnmatch
 import hashlib
 import os
+import platform
 import shutil
 import sys
 import sysconfig
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,15 +27,17 @@ from . import (
     elf,
     manylinux,
     metadata,
+    pure,
     staging,
     target,
     wheel,
     wheelcache,
 )
+from .archive import check_output, output_path, source_date_epoch
 from .cmake import CMakeStep, Runner
-from .config import CMakeConfig, Config, Settings
-from .errors import BuildError
-from .lock import build_folder_lock
+from .config import CMakeConfig, Config, Settings, StubgenConfig
+from .errors import BuildError, ConfigError
+from .lock import build_folder_lock, make_folder
 from .metadata import Project
 from .target import Tags, Target
 
@@ -57,8 +61,9 @@ class Plan:
         return self.cfg.wheel.pure_python
 
 
-def _build_dir(c: CMakeConfig, t: Target) -> Path:
-    name = t.build_config + (f"-{c.index}" if c.index else "")
+def _build_dir(c: CMakeConfig, tags: Tags) -> Path:
+    """`{build_config}` is the wheel's tags, as py-build-cmake names it (cp37-abi3-linux_x86_64)."""
+    name = str(tags) + (f"-{c.index}" if c.index else "")
     return Path(c.build_path.replace("{build_config}", name))
 
 
@@ -70,8 +75,10 @@ def _python_hints(prefix: str, t: Target, build_python: Target) -> dict[str, tup
         f"{prefix}_FIND_STRATEGY": ("STRING", "LOCATION"),
         f"{prefix}_FIND_VIRTUALENV": ("STRING", "FIRST"),
     }
+    # Natively the interpreter is the target; when crossing it is the build interpreter, for the
+    # Interpreter component (code generators run at build time), as py-build-cmake passes it.
+    h[f"{prefix}_EXECUTABLE"] = ("FILEPATH", str(build_python.executable or sys.executable))
     if not t.cross:
-        h[f"{prefix}_EXECUTABLE"] = ("FILEPATH", str(build_python.executable))
         h[f"{prefix}_ROOT_DIR"] = ("PATH", str(t.prefix))
         h[f"{prefix}_FIND_IMPLEMENTATIONS"] = ("STRING", {"cp": "CPython", "pp": "PyPy"}.get(
             t.implementation, "CPython"))
@@ -103,15 +110,16 @@ def _preload(cfg: Config, c: CMakeConfig, project: Project, t: Target, tags: Tag
         "PY_BUILD_CMAKE_PACKAGE_VERSION": (s, project.version),
         "PY_BUILD_CMAKE_IMPORT_NAME": (s, project.module.name),
         "PY_BUILD_CMAKE_MODULE_NAME": (s, project.module.name),
-        "PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG": (s, ".".join(tags.python)),
-        "PY_BUILD_CMAKE_PACKAGE_ABI_TAG": (s, ".".join(tags.abi)),
+        # CMake lists, as py-build-cmake passes them ("py2;py3").
+        "PY_BUILD_CMAKE_PACKAGE_PYTHON_TAG": (s, ";".join(tags.python)),
+        "PY_BUILD_CMAKE_PACKAGE_ABI_TAG": (s, ";".join(tags.abi)),
     }
     # PY_BUILD_CMAKE_PYTHON_* are py-build-cmake's older names for the same facts; when crossing
     # they would claim the build interpreter is the target, so only BUILD_PYTHON_* are set.
     for kind in ("BUILD_PYTHON",) if t.cross else ("BUILD_PYTHON", "PYTHON"):
         p |= {
             f"PY_BUILD_CMAKE_{kind}_INTERPRETER": ("FILEPATH", sys.executable),
-            f"PY_BUILD_CMAKE_{kind}_VERSION": (s, ".".join(map(str, v[:3]))),
+            f"PY_BUILD_CMAKE_{kind}_VERSION": (s, platform.python_version()),  # "3.14.0rc1"
             f"PY_BUILD_CMAKE_{kind}_VERSION_MAJOR": (s, str(v.major)),
             f"PY_BUILD_CMAKE_{kind}_VERSION_MINOR": (s, str(v.minor)),
             f"PY_BUILD_CMAKE_{kind}_VERSION_PATCH": (s, str(v.micro)),
@@ -125,10 +133,15 @@ def _preload(cfg: Config, c: CMakeConfig, project: Project, t: Target, tags: Tag
         p["PY_BUILD_CMAKE_PACKAGE_USE_SABI"] = (s, f"{major}.{minor}")
     p["CMAKE_INSTALL_PREFIX"] = ("PATH", str(install_prefix))
     p["CMAKE_FIND_NO_INSTALL_PREFIX"] = ("BOOL", "On")
-    if c.find_python:
-        p |= _python_hints("Python", t, build_python)
-    if c.find_python3:
-        p |= _python_hints("Python3", t, build_python)
+    for name, wanted, prefix in (("Python", c.find_python, c.find_python_build_artifacts_prefix),
+                                 ("Python3", c.find_python3, c.find_python3_build_artifacts_prefix)):
+        if wanted:
+            hints = _python_hints(name, t, build_python)
+            if prefix is not None:
+                # The build interpreter's hints move to the prefixed names (py-build-cmake 0.5).
+                hints.pop(f"{name}_EXECUTABLE", None)
+                hints |= _python_hints(name + prefix, build_python, build_python)
+            p |= hints
     if t.cross:
         # pybind11 and nanobind take the module suffix from SKBUILD_SOABI and must not run the
         # target interpreter.
@@ -188,7 +201,7 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
     build_python = target.native()
     out = []
     for c in cfg.cmake:
-        build_dir = _build_dir(c, t)
+        build_dir = _build_dir(c, tags)
         if not (c.source_path / "CMakeLists.txt").is_file() and not c.preset:
             raise BuildError(f"cmake.source_path: no CMakeLists.txt in {c.source_path}")
         defines = [opt.define(name) for name, opt in sorted(c.options.items())]
@@ -204,7 +217,10 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
             toolchain_file = build_dir / "crosswheel-toolchain.cmake"
             from . import toolchain
 
-            files[toolchain_file] = toolchain.generate(t)
+            try:
+                files[toolchain_file] = toolchain.generate(t, toolchain.uses_cxx(c.source_path))
+            except ConfigError as e:
+                raise target.in_cross_file(cfg, e) from None
         elif toolchain_file is not None and not toolchain_file.is_file():
             raise BuildError(f"cross.toolchain_file: {toolchain_file} does not exist")
         if toolchain_file:
@@ -218,6 +234,10 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
             "PY_BUILD_CMAKE_PROJECT_NAME": project.dist_name,
             "PY_BUILD_CMAKE_PROJECT_VERSION": project.version,
             "PY_BUILD_CMAKE_IMPORT_NAME": project.module.name,
+            # py-build-cmake's older names, in the environment too.
+            "PY_BUILD_CMAKE_PACKAGE_NAME": project.dist_name,
+            "PY_BUILD_CMAKE_PACKAGE_VERSION": project.version,
+            "PY_BUILD_CMAKE_MODULE_NAME": project.module.name,
             "PY_BUILD_CMAKE_BINARY_DIR": str(build_dir),
             "PY_BUILD_CMAKE_INSTALL_PREFIX": str(install_prefix),
         }
@@ -238,7 +258,7 @@ def _steps(cfg: Config, project: Project, t: Target, tags: Tags, install_prefix:
             install_configs=c.install_config, components=c.install_components,
             install_args=c.install_args, env=env, files=files,
             # An absolute path: editable build hooks re-run exactly this cmake later.
-            cmake=shutil.which("cmake") or "cmake"))
+            cmake=shutil.which("cmake") or "cmake", minimum_version=c.minimum_version))
     return out
 
 
@@ -255,10 +275,10 @@ def make_plan(project_dir: Path, settings: Settings, editable: bool = False) -> 
     t = target.for_config(cfg)
     tags = t.tags(cfg.wheel)
     if not cfg.cmake:
-        staging = (cfg.project_dir / ".py-build-cmake_cache" / t.build_config / "editable"
+        staging = (cfg.project_dir / ".py-build-cmake_cache" / str(tags) / "editable"
                    if editable else _temp_dir())
         return Plan(cfg, project, t, tags, staging=staging)
-    staging = _build_dir(cfg.cmake[0], t) / ("editable" if editable else "crosswheel-staging")
+    staging = _build_dir(cfg.cmake[0], tags) / ("editable" if editable else "crosswheel-staging")
     copy_from = (cfg.cross.copy_from_native_build if cfg.cross else None)
     if editable and cfg.cross is not None:
         raise BuildError("an editable install cannot be cross-compiled: the target's modules "
@@ -270,23 +290,31 @@ def make_plan(project_dir: Path, settings: Settings, editable: bool = False) -> 
     # The native half: the same project and configuration, minus everything cross.
     native_cfg = config.load(project_dir, settings, with_cross=False)
     nt = target.native()
-    native_dir = _build_dir(native_cfg.cmake[0], nt) / "crosswheel-native-install"
+    native_tags = nt.tags(native_cfg.wheel)
+    native_dir = _build_dir(native_cfg.cmake[0], native_tags) / "crosswheel-native-install"
     define = [f"PY_BUILD_CMAKE_NATIVE_INSTALL_DIR:PATH={native_dir}"]
-    steps = _steps(native_cfg, project, nt, nt.tags(native_cfg.wheel), native_dir, "native",
-                   define)
+    steps = _steps(native_cfg, project, nt, native_tags, native_dir, "native", define)
     steps += _steps(cfg, project, t, tags, staging, "target", define)
     return Plan(cfg, project, t, tags, staging, steps, native_dir, copy_from)
 
 
 def stage_module(plan: Plan, folder: Path) -> None:
     """A fresh folder holding the module's sources, for CMake to install into."""
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    try:
+        if folder.is_symlink() or folder.is_file():
+            folder.unlink()
+        elif folder.exists():
+            shutil.rmtree(folder)
+    except OSError as e:
+        raise BuildError(f"cannot clear the staging folder {folder}: {e.strerror or e}") from None
+    make_folder(folder, "staging folder")
     for src, rel in plan.project.module.files():
         dst = folder / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, dst)
+        try:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+        except OSError as e:  # a full disk, most likely
+            raise BuildError(f"cannot stage {src} into {folder}: {e.strerror or e}") from None
 
 
 def copy_from_native(plan: Plan, runner: Runner) -> None:
@@ -303,11 +331,15 @@ def copy_from_native(plan: Plan, runner: Runner) -> None:
                              f"{', '.join(files[:20]) or 'no files'})")
         for rel in hits:
             src = root / rel
-            machine = elf.machine(src)
-            if machine is not None and machine != plan.target.elf_machine:
-                raise BuildError(f"cross.copy_from_native_build: {rel} is an ELF binary for "
-                                 f"{machine}, but the wheel is for {plan.target.platform} "
-                                 f"({plan.target.elf_machine}); refusing to copy it")
+            header = elf.header(src)
+            row = plan.target.arch_row
+            why = row.mismatch(header) if header is not None and row is not None else None
+            if header is not None and row is None and plan.target.os != "linux":
+                why = f"an ELF binary for {elf.machine(src)}"
+            if why:
+                expects = row.elf if row else plan.target.os
+                raise BuildError(f"cross.copy_from_native_build: {rel} is {why}, but the wheel "
+                                 f"is for {plan.target.platform} ({expects}); refusing to copy it")
             dst = plan.staging / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(src), dst)
@@ -318,18 +350,24 @@ def copy_from_native(plan: Plan, runner: Runner) -> None:
 def run_stubgen(plan: Plan, runner: Runner) -> None:
     """Stubs come from importing the module, so from the build machine's own build."""
     assert plan.cfg.stubgen is not None
+    from . import stubgen
+
+    request: StubgenConfig = plan.cfg.stubgen
     if not plan.target.cross:
         importable = plan.staging
     elif plan.native_install is not None:
         importable = plan.native_install
     else:
-        runner.log("stubgen skipped: the cross-compiled module cannot be imported here "
-                   "(set cross.copy_from_native_build to generate stubs from a native build)")
-        return
-    from . import stubgen
-
-    for rel in stubgen.generate(plan.cfg.stubgen, plan.project.module.name, importable,
-                                plan.staging):
+        # The cross-compiled modules cannot be imported here; the pure-Python ones are parsed.
+        pure = stubgen.pure_python_only(plan.cfg.stubgen, plan.project.module.name,
+                                        plan.staging)
+        runner.log("stubgen: stubs for pure-Python modules only: the cross-compiled modules "
+                   "cannot be imported here (set cross.copy_from_native_build to generate "
+                   "their stubs from a native build)")
+        if pure is None:
+            return
+        request, importable = pure, plan.staging
+    for rel in stubgen.generate(request, plan.project.module.name, importable, plan.staging):
         runner.log(f"stubgen: added {rel}")
 
 
@@ -345,6 +383,9 @@ def locked(plan: Plan, runner: Runner) -> Iterator[None]:
 def build_wheel(project_dir: Path, out_dir: Path, settings: Settings,
                 runner: Runner | None = None) -> Path:
     plan = make_plan(project_dir, settings)
+    # What can be known before CMake runs is checked before it runs.
+    source_date_epoch()
+    check_output(output_path(out_dir, wheel.wheel_name(plan.project, plan.tags)))
     runner = runner or Runner(verbose=plan.cfg.verbose)
     with locked(plan, runner):
         return _build_wheel(plan, out_dir, runner)
@@ -356,7 +397,9 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
             stage_module(plan, plan.staging)
             entries = wheel.staged_entries(plan.staging, plan.project,
                                            top_level=plan.project.module.name.split(".")[0])
-            tags = manylinux.verify(entries, plan.target, plan.cfg, plan.tags, runner.log)
+            if plan.pure:
+                pure.check(entries)
+            tags = checked_tags(plan, entries, runner.log)
             return wheel.write(out_dir, plan.project, tags, plan.pure, entries,
                                plan.cfg.project_dir)
         finally:
@@ -390,13 +433,13 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
     try:
         entries = wheel.staged_entries(plan.staging, plan.project,
                                        top_level=plan.project.module.name.split(".")[0])
-        if not plan.pure:
-            # A member reused from the last wheel passed this check then, for this same
-            # configuration: only new or changed files are opened.
-            elf.check_entries([e for e in entries if e.stat is None or
-                               not reuse.unchanged(e.arcname, e.stat)],
-                              plan.target, plan.target.uses_abi3(plan.cfg.wheel))
-        tags = manylinux.verify(entries, plan.target, plan.cfg, plan.tags, runner.log)
+        if plan.pure:
+            pure.check(entries)
+        # A member reused from the last wheel passed the ELF checks then, for this same
+        # configuration: only new or changed files are opened.
+        tags = checked_tags(plan, entries, runner.log,
+                            [e for e in entries if e.stat is None or
+                             not reuse.unchanged(e.arcname, e.stat)])
         whl = wheel.write(out_dir, plan.project, tags, plan.pure, entries,
                           plan.cfg.project_dir, reuse=reuse)
         reuse.save(whl)
@@ -428,6 +471,34 @@ def config_key(plan: Plan) -> str:
     return hashlib.sha256(json.dumps(facts).encode()).hexdigest()
 
 
+def checked_tags(plan: Plan, entries: list[wheel.Entry], log: Callable[[str], None],
+                 elf_entries: list[wheel.Entry] | None = None) -> Tags:
+    """The wheel's tags once its binaries are proven to fit the target (and a manylinux level).
+
+    `elf_entries`: the entries to give the ELF checks, when the others are known to pass."""
+    if not plan.pure:
+        for t in _elf_targets(plan):
+            elf.check_entries(entries if elf_entries is None else elf_entries, t,
+                              plan.target.uses_abi3(plan.cfg.wheel))
+    return manylinux.verify(entries, plan.target, plan.cfg, plan.tags, log)
+
+
+def _elf_targets(plan: Plan) -> list[Target]:
+    """The target, and the same target once per other architecture the written tags name
+    (wheel.platform_tag may say something else than the target: the binaries must fit it too)."""
+    out = [plan.target]
+    seen = {plan.target.arch_row}
+    if plan.target.os == "linux":
+        from .arch import is_linux_platform
+
+        for tag in plan.tags.platform:
+            t = dataclasses.replace(plan.target, platform=tag)
+            if is_linux_platform(tag) and t.arch_row not in seen:
+                seen.add(t.arch_row)
+                out.append(t)
+    return out
+
+
 def build_sdist(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
     from . import sdist
 
@@ -441,14 +512,7 @@ def write_metadata(project_dir: Path, out_dir: Path, settings: Settings) -> str:
     project = metadata.load(cfg)
     t = target.for_config(cfg)
     tags = manylinux.declared(cfg, t, t.tags(cfg.wheel))
-    for e in wheel.dist_info_entries(project, tags, cfg.wheel.pure_python, cfg.project_dir):
-        dst = out_dir / e.arcname
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if e.source is not None:
-            shutil.copyfile(e.source, dst)
-        else:
-            dst.write_bytes(e.data or b"")
-    return project.dist_info
+    return wheel.write_dist_info(out_dir, project, tags, cfg.wheel.pure_python, cfg.project_dir)
 
 
 def cmake_requirements(project_dir: Path, settings: Settings) -> list[str]:

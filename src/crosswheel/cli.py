@@ -6,6 +6,8 @@ It goes through the same functions as the PEP 517 hooks, so what it builds is wh
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,47 +63,69 @@ def _settings(args: argparse.Namespace) -> Settings:
         key, _, value = item.partition("=")
         raw.setdefault(key, []).append(value)
     cwd = Path.cwd()
-    s = Settings.parse(raw, cwd)
+    s = Settings.parse(raw, cwd, env=os.environ)
     return Settings(s.local + [cwd / f for f in args.local], s.cross + [cwd / f for f in args.cross],
                     s.override + args.override, s.verbose or args.verbose)
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .backend import install_signal_handlers
+    from .backend import install_signal_handlers, os_error_message
 
     install_signal_handlers()
     args = _parser().parse_args(argv)
     try:
-        if args.command == "config" and args.config_command == "reference":
-            from .options import reference_markdown
+        rc = _main(args)
+        sys.stdout.flush()  # here, so that a closed pipe is reported below and not at exit
+        return rc
+    except KeyboardInterrupt:
+        # Ctrl-C: CMake was stopped and no partial artefact is left (atomic_output); a
+        # traceback would only hide that.
+        print("crosswheel: interrupted", file=sys.stderr, flush=True)
+        return 130
+    except BrokenPipeError:
+        # `crosswheel config show | head`: the reader is gone. Stop quietly, as cat does, and
+        # keep Python from failing again when it flushes stdout at exit.
+        import os
 
-            print(reference_markdown())
-            return 0
-        settings = _settings(args)
-        project = args.project.resolve()
-        if args.command == "config":
-            from .config import load
-            from .show import show
-
-            print(show(load(project, settings)))
-            return 0
-        from .build import build_sdist, build_wheel, make_plan
-        from .cmake import Runner
-
-        runner = Runner(verbose=settings.verbose, dry_run=args.dry_run, concise=True)
-        if args.command == "sdist":
-            print(build_sdist(project, args.dist.resolve(), settings))
-        elif args.command == "wheel":
-            if args.dry_run:
-                _steps(make_plan(project, settings), runner, "all", args)
-            else:
-                print(build_wheel(project, args.dist.resolve(), settings, runner))
-        else:
-            _steps(make_plan(project, settings), runner, args.command, args)
-        return 0
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a program the pipe stopped
     except CrosswheelError as e:
         print(f"crosswheel: error: {e}", file=sys.stderr)
         return 1
+    except OSError as e:  # the file system refused something no step above foresaw
+        print(f"crosswheel: error: {os_error_message(e)}", file=sys.stderr)
+        return 1
+
+
+def _main(args: argparse.Namespace) -> int:
+    if args.command == "config" and args.config_command == "reference":
+        from .options import reference_markdown
+
+        print(reference_markdown())
+        return 0
+    settings = _settings(args)
+    project = args.project.resolve()
+    if args.command == "config":
+        from .config import load
+        from .show import show
+
+        print(show(load(project, settings)))
+        return 0
+    from .build import build_sdist, build_wheel, make_plan
+    from .cmake import Runner
+
+    runner = Runner(verbose=settings.verbose, dry_run=args.dry_run, concise=True)
+    if args.command == "sdist":
+        print(build_sdist(project, args.dist.resolve(), settings))
+    elif args.command == "wheel":
+        if args.dry_run:
+            _steps(make_plan(project, settings), runner, "all", args)
+        else:
+            print(build_wheel(project, args.dist.resolve(), settings, runner))
+    else:
+        _steps(make_plan(project, settings), runner, args.command, args)
+    return 0
 
 
 def _steps(plan: Plan, runner: Runner, which: str, args: argparse.Namespace) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError
+from .lock import make_folder
 
 _CACHE_STAMP = "crosswheel-configure.json"
 
@@ -44,6 +45,7 @@ class CMakeStep:
     env: dict[str, str] = field(default_factory=dict)  # added to os.environ
     files: dict[Path, str] = field(default_factory=dict)  # written before configuring
     cmake: str = "cmake"
+    minimum_version: str | None = None  # cmake.minimum_version: checked before configuring
 
     @property
     def preload_file(self) -> Path:
@@ -176,6 +178,19 @@ def cmake_version(exe: str) -> tuple[int, ...] | None:
     return _vtuple(m.group(1)) if m else None
 
 
+def _check_version(step: CMakeStep) -> None:
+    """cmake.minimum_version holds for the cmake about to run (a frontend installs a newer one
+    from PyPI only with build isolation; without it, the one on PATH may be older)."""
+    if not step.minimum_version:
+        return
+    found = cmake_version(step.cmake)
+    if found is not None and found < _vtuple(step.minimum_version):
+        raise BuildError(f"cmake.minimum_version: the project needs CMake "
+                         f"{step.minimum_version} or newer, but {step.cmake} is version "
+                         f"{'.'.join(map(str, found))}; install a newer CMake (pip install "
+                         f"'cmake>={step.minimum_version}')")
+
+
 def _vtuple(v: str) -> tuple[int, ...]:
     return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
 
@@ -216,6 +231,8 @@ class Runner:
                 rc = _call(cmd, cwd=step.cwd, env=env, stdout=out)
         except FileNotFoundError:
             raise BuildError(f"{what} ({step.label}): cannot run {cmd[0]!r}: not found") from None
+        except ValueError as e:  # a NUL byte in an argument or the environment
+            raise BuildError(f"{what} ({step.label}): cannot run {cmd[0]!r}: {e}") from None
         seconds = time.perf_counter() - start
         self.timings.append((f"{step.label} {what}", seconds))
         if self.concise:
@@ -230,7 +247,7 @@ class Runner:
                              f"  build folder: {step.build_dir}")
 
     def configure(self, step: CMakeStep, force: bool = False) -> None:
-        step.build_dir.mkdir(parents=True, exist_ok=True)
+        make_folder(step.build_dir, "build folder")
         self._forget_foreign_cache(step)
         text = step.preload_text()
         cmd = step.configure_command()
@@ -246,6 +263,7 @@ class Runner:
             self.log(f"{step.label}: configuration unchanged, reusing {step.build_dir}")
             return
         if not self.dry_run:
+            _check_version(step)
             step.preload_file.write_text(text, encoding="utf-8")
             for path, content in step.files.items():
                 path.write_text(content, encoding="utf-8")

@@ -9,11 +9,15 @@ from __future__ import annotations
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import backend
 from . import options as O
-from .backend import _hook, _settings
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .metadata import Project
 
 _ROOT = O.Section("", "", (O.Option("main_project", "path", "Folder of the main project.",
                                     default=".."),), overrides=("component",))
@@ -48,15 +52,44 @@ def _load(project_dir: Path) -> tuple[dict[str, Any], dict[str, Any], Path]:
     return pyproject, comp, main.resolve()
 
 
-def _build(project_dir: Path, out_dir: Path, config_settings: dict[str, Any] | None) -> Path:
-    from . import build, metadata, wheel
+def _project(project_dir: Path, pyproject: dict[str, Any]) -> Project:
+    from . import metadata
+
+    name = str(pyproject["project"].get("name"))
+    return metadata.from_pyproject(pyproject, project_dir, metadata.Module(name, None, None))
+
+
+def write_metadata(project_dir: Path, out_dir: Path, settings: Settings) -> str:
+    """The component's .dist-info folder as its wheel will hold it, without building anything.
+
+    The tags are the main project's before any manylinux check: the check needs the built
+    binaries (like wheel.manylinux = "auto" for the main wheel), and a component without
+    binaries keeps them anyway.
+    """
+    from . import config, target, wheel
+
+    pyproject, _, main_dir = _load(project_dir)
+    cfg = config.load(main_dir, settings)
+    tags = target.for_config(cfg).tags(cfg.wheel)
+    return wheel.write_dist_info(out_dir, _project(project_dir, pyproject), tags,
+                                 cfg.wheel.pure_python, project_dir)
+
+
+def requirements(project_dir: Path, settings: Settings) -> list[str]:
+    """auditwheel when the main project wants a manylinux check (binaries get the same one)."""
+    from . import config, manylinux
+
+    _, _, main_dir = _load(project_dir)
+    return manylinux.requirements(config.load(main_dir, settings))
+
+
+def make_wheel(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
+    from . import build, elfdeps, wheel
     from .cmake import Runner
 
     pyproject, comp, main_dir = _load(project_dir)
-    project = metadata.from_pyproject(pyproject, project_dir,
-                                      metadata.Module(str(pyproject["project"].get("name")),
-                                                      None, None))
-    plan = build.make_plan(main_dir, _settings(config_settings))
+    project = _project(project_dir, pyproject)
+    plan = build.make_plan(main_dir, settings)
     if not plan.steps:
         raise ConfigError(f"{main_dir / 'pyproject.toml'}: the main project has no CMake build "
                           "to take components from")
@@ -76,31 +109,26 @@ def _build(project_dir: Path, out_dir: Path, config_settings: dict[str, Any] | N
                 runner.build(step)
             runner.install(step)
         entries = wheel.staged_entries(staging, project)
-        return wheel.write(out_dir, project, plan.tags, plan.pure, entries, project_dir)
+        tags = plan.tags
+        # Binaries (a library, a tool, debug symbols) pass the main wheel's checks and get its
+        # kind of tag; headers and CMake files alone keep the main project's plain tags.
+        if any(e.source is not None and elfdeps.is_elf(e.source) for e in entries):
+            tags = build.checked_tags(plan, entries, runner.log)
+        return wheel.write(out_dir, project, tags, plan.pure, entries, project_dir)
 
 
-@_hook
+@backend.hook
 def get_requires_for_build_wheel(config_settings: dict[str, Any] | None = None) -> list[str]:
-    return []
+    return requirements(Path.cwd(), backend.settings(config_settings))
 
 
-@_hook
+@backend.hook
 def prepare_metadata_for_build_wheel(metadata_directory: str,
                                      config_settings: dict[str, Any] | None = None) -> str:
-    from . import metadata
-
-    project_dir = Path.cwd()
-    pyproject, _, _ = _load(project_dir)
-    project = metadata.from_pyproject(pyproject, project_dir, metadata.Module("", None, None))
-    info = Path(metadata_directory) / project.dist_info
-    info.mkdir(parents=True, exist_ok=True)
-    (info / "METADATA").write_bytes(project.metadata)
-    return project.dist_info
+    return write_metadata(Path.cwd(), Path(metadata_directory), backend.settings(config_settings))
 
 
-@_hook
+@backend.hook
 def build_wheel(wheel_directory: str, config_settings: dict[str, Any] | None = None,
                 metadata_directory: str | None = None) -> str:
-    return _build(Path.cwd(), Path(wheel_directory), config_settings).name
-
-
+    return make_wheel(Path.cwd(), Path(wheel_directory), backend.settings(config_settings)).name

@@ -6,87 +6,25 @@ Three modes, as in py-build-cmake:
 - wrapper: the wheel holds a stand-in __init__.py that runs the real one from the source tree and
   extends __path__ with the folder of the compiled modules.
 - hook: a .pth imports a module that puts a meta-path finder in front for the package.
-With editable.build_hook, the first import in a process re-runs `cmake --build` and `--install`.
+With editable.build_hook, the first import in a process brings the build up to date; the code
+that does it (editable_runtime.py) also makes the staging folder at install time.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import shutil
 from pathlib import Path
 
+from . import editable_runtime
 from .build import Plan, locked, make_plan
-from .cmake import Runner
+from .cmake import CMakeStep, Runner
 from .config import Settings
+from .errors import BuildError
+from .metadata import _SKIP_DIRS, _SKIP_SUFFIXES
 from .wheel import Entry, staged_entries, write
-
-# The module the wheel installs for hook mode and for build hooks. It must run without
-# crosswheel, which is only a build dependency, so it is self-contained text.
-RUNTIME = '''\
-"""Editable install of {dist!r}, written by crosswheel. Safe to delete with the install."""
-import importlib.abc
-import importlib.util
-import os
-import subprocess
-import sys
-
-NAME = {name!r}
-SOURCES = {sources!r}  # where the package's files are found, in order
-MAIN = {main!r}  # the real __init__.py (or module file), or None
-COMMANDS = {commands!r}  # (command, environment) pairs to rebuild, when the build hook is on
-CWD = {cwd!r}
-_GUARD = "CROSSWHEEL_EDITABLE_REBUILDING"
-_done = False
-
-
-def rebuild():
-    """Bring the compiled modules up to date before the first import (at most once)."""
-    global _done
-    if _done or not COMMANDS or os.environ.get(_GUARD):
-        return
-    _done = True  # also guards against the build importing the package itself
-    for cmd, extra in COMMANDS:
-        env = dict(os.environ, **extra)
-        env[_GUARD] = "1"
-        if not os.path.exists(cmd[0]):  # the cmake of an isolated build env is gone by now
-            import shutil
-
-            cmd = [shutil.which("cmake") or cmd[0], *cmd[1:]]
-        try:
-            # errors="replace": compilers echo source lines, whatever their encoding.
-            proc = subprocess.run(cmd, cwd=CWD, env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, text=True, errors="replace",
-                                  check=False)
-        except OSError as e:  # no cmake on PATH (any more), or the project folder is gone
-            raise ImportError("crosswheel build hook: rebuilding {{}} failed: cannot run {{}} "
-                              "in {{}}: {{}}".format(NAME, cmd[0], CWD, e), name=NAME) from None
-        if proc.returncode != 0:
-            raise ImportError("crosswheel build hook: rebuilding {{}} failed ({{}}):\\n{{}}".format(
-                NAME, " ".join(cmd), proc.stdout[-4000:]), name=NAME)
-
-
-class Finder(importlib.abc.MetaPathFinder):
-    def __init__(self, serve):
-        self.serve = serve
-
-    def find_spec(self, fullname, path=None, target=None):
-        if fullname != NAME:
-            return None
-        rebuild()
-        if not self.serve:
-            return None  # the path entry from the .pth finds it
-        if MAIN is None or not MAIN.endswith("__init__.py"):
-            if MAIN is not None:
-                return importlib.util.spec_from_file_location(NAME, MAIN)
-            return None
-        return importlib.util.spec_from_file_location(
-            NAME, MAIN, submodule_search_locations=list(SOURCES))
-
-
-def install(serve):
-    if not any(isinstance(f, Finder) for f in sys.meta_path):
-        sys.meta_path.insert(0, Finder(serve))
-'''
 
 WRAPPER = '''\
 # Editable install of {dist!r}, written by crosswheel: runs the package from its source tree.
@@ -103,18 +41,108 @@ del _f
 '''
 
 
-def _mirror(src_files: list[tuple[Path, str]], folder: Path) -> None:
-    """Symlink every source file into `folder` unless CMake installed a file at that path."""
-    for src, rel in src_files:
-        dst = folder / rel
-        if dst.exists() or dst.is_symlink():
+def real_binary(name: str) -> str | None:
+    """The first `name` on PATH that is a program itself, not a script in front of one.
+
+    pyenv's shims (shell scripts) and pip's console-script wrappers (Python) each cost tens of
+    milliseconds a call, more than a no-op build; an import-time rebuild runs the real binary.
+    """
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        path = Path(folder or ".") / name
+        try:
+            with open(path, "rb") as f:
+                script = f.read(2) == b"#!"
+        except OSError:
             continue
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(src.resolve(), dst)
+        if not script and os.access(path, os.X_OK) and path.is_file():
+            return str(path.resolve())
+    return None
+
+
+def _cache_values(build_dir: Path) -> dict[str, str]:
+    try:
+        text = (build_dir / "CMakeCache.txt").read_text(errors="replace")
+    except OSError:
+        return {}
+    return dict(re.findall(r"^(CMAKE_COMMAND|CMAKE_GENERATOR|CMAKE_MAKE_PROGRAM):[A-Z]+=(.*)$",
+                           text, re.M))
+
+
+def prefer_ninja(step: CMakeStep) -> CMakeStep:
+    """Ninja for a new editable build folder when the project leaves the generator open.
+
+    A no-op Ninja build is a fraction of a no-op Make build (bench/EDITABLE.md), and Ninja's log
+    tells whether it built anything. An existing build folder keeps its generator: switching would
+    rebuild everything, and the wheel builds share the folder.
+    """
+    if (step.generator or step.preset or os.environ.get("CMAKE_GENERATOR")
+            or (step.build_dir / "CMakeCache.txt").is_file()):
+        return step
+    ninja = real_binary("ninja")
+    if ninja is None:
+        return step
+    return dataclasses.replace(step, generator="Ninja",
+                               defines=[*step.defines, f"CMAKE_MAKE_PROGRAM:FILEPATH={ninja}"])
+
+
+def _jobs(step: CMakeStep) -> list[str]:
+    level = {**os.environ, **step.env}.get("CMAKE_BUILD_PARALLEL_LEVEL")
+    return ["-j", level or str(os.cpu_count() or 1)]
+
+
+def runtime_step(step: CMakeStep) -> dict:
+    """One build folder's commands for the runtime, with the real binaries (after configure)."""
+    cache = _cache_values(step.build_dir)
+    cmake = cache.get("CMAKE_COMMAND") or step.cmake
+    generator = cache.get("CMAKE_GENERATOR", "")
+    make_program = cache.get("CMAKE_MAKE_PROGRAM", "")
+    # Ninja called directly is what `cmake --build` would run, minus a cmake process; only
+    # when nothing asks for more than a plain build (targets, presets). `--config` means
+    # nothing to single-configuration Ninja.
+    direct = (generator == "Ninja" and not step.build_presets and not step.build_args
+              and os.path.isabs(make_program)
+              and os.path.basename(make_program).startswith("ninja"))
+    if direct:
+        build = [[make_program, "-C", str(step.build_dir), *_jobs(step), *step.build_tool_args]]
+    else:
+        build = [[cmake, *cmd[1:]] for cmd in step.build_commands()]
+    return {
+        "build_dir": str(step.build_dir),
+        "env": step.env,
+        "build": build,
+        "direct": direct,
+        "install": [[cmake, *cmd[1:]] for cmd in step.install_commands()],
+        "ninja_log": (str(step.build_dir / ".ninja_log") if generator.startswith("Ninja")
+                      else None),
+        # For `ninja -t deps` after a build that did work (single-configuration Ninja only).
+        "ninja": make_program if generator == "Ninja" and os.path.isabs(make_program) else None,
+    }
+
+
+def runtime_config(plan: Plan, steps: list[CMakeStep], mode: str, sources: list[str],
+                   main: Path | None) -> dict:
+    module = plan.project.module
+    mirror = None
+    if mode == "symlink" and module.source is not None and module.base is not None:
+        mirror = {"source": str(module.source.resolve()), "base": str(module.base.resolve()),
+                  "skip_dirs": sorted(_SKIP_DIRS), "skip_suffixes": sorted(_SKIP_SUFFIXES)}
+    staging = plan.staging.resolve()
+    return {
+        "name": module.name,
+        "main": str(main.resolve()) if main is not None else None,
+        "sources": sources,
+        "steps": [runtime_step(s) for s in steps],
+        "locks": sorted({str(s.build_dir) for s in steps}),
+        "cwd": str(plan.cfg.project_dir),
+        "staging": str(staging),
+        "state_dir": str(staging.parent),
+        "mirror": mirror,
+    }
 
 
 def build_editable(project_dir: Path, out_dir: Path, settings: Settings) -> Path:
     plan = make_plan(project_dir, settings, editable=True)
+    plan = dataclasses.replace(plan, steps=[prefer_ninja(s) for s in plan.steps])
     runner = Runner(verbose=plan.cfg.verbose)
     with locked(plan, runner):
         return _build(plan, out_dir, runner)
@@ -124,6 +152,11 @@ def _build(plan: Plan, out_dir: Path, runner: Runner) -> Path:
     cfg, project = plan.cfg, plan.project
     mode = cfg.editable.mode
     module = project.module
+    if module.source is not None and module.source.is_dir() and not (
+            module.source / "__init__.py").is_file() and mode != "symlink":
+        runner.log(f"editable mode {mode!r} needs a regular package; using 'symlink' for the "
+                   "namespace package")
+        mode = "symlink"
     # CMake installs into a folder of its own; sources are linked in afterwards, so an install
     # never writes through a link into the source tree.
     if plan.staging.exists():
@@ -131,15 +164,6 @@ def _build(plan: Plan, out_dir: Path, runner: Runner) -> Path:
     plan.staging.mkdir(parents=True)
     for step in plan.steps:
         runner.configure(step)
-        runner.build(step)
-        runner.install(step)
-    if module.source is not None and module.source.is_dir() and not (
-            module.source / "__init__.py").is_file() and mode != "symlink":
-        runner.log(f"editable mode {mode!r} needs a regular package; using 'symlink' for the "
-                   "namespace package")
-        mode = "symlink"
-    if mode == "symlink":
-        _mirror(module.files(), plan.staging)
 
     name = module.name
     rel_pkg = Path(*name.split("."))
@@ -147,15 +171,17 @@ def _build(plan: Plan, out_dir: Path, runner: Runner) -> Path:
     sources = []
     if module.source is not None and module.source.is_dir():
         sources = [str(module.source.resolve()), str((plan.staging / rel_pkg).resolve())]
-    commands = []
-    if cfg.editable.build_hook:
-        for step in plan.steps:
-            commands += [(cmd, step.env) for cmd in step.build_commands() + step.install_commands()]
+    config = runtime_config(plan, plan.steps, mode, sources, main)
+    try:
+        # The same code an import runs later: the same staged layout, the same state.
+        editable_runtime.update(config, lock=False, log_path=None, force=True)
+    except editable_runtime.RebuildError as e:
+        raise BuildError(f"editable install of {project.name}: {e}") from None
+    if not cfg.editable.build_hook:
+        config["steps"] = []
     runtime_name = f"_crosswheel_editable_{project.dist_name}"
-    runtime = RUNTIME.format(
-        dist=project.name, name=name, sources=sources,
-        main=str(main.resolve()) if main is not None else None, commands=commands,
-        cwd=str(cfg.project_dir))
+    runtime = Path(editable_runtime.__file__).read_text(encoding="utf-8") + (
+        f"\n# Written by crosswheel for {project.name!r}.\nCONFIG = {config!r}\n")
 
     extra: list[Entry] = []
     pth_lines = []
@@ -169,7 +195,7 @@ def _build(plan: Plan, out_dir: Path, runner: Runner) -> Path:
             extra.append(Entry(f"{rel_pkg.as_posix()}/__init__.py", data=WRAPPER.format(
                 dist=project.name, sources=sources, main=str(main.resolve())).encode()))
         pth_lines.append(str(plan.staging.resolve()))  # modules CMake installs at top level
-    if mode == "hook" or commands:
+    if mode == "hook" or config["steps"]:
         extra.append(Entry(f"{runtime_name}.py", data=runtime.encode()))
         serve = mode == "hook" and main is not None
         pth_lines.append(f"import {runtime_name}; {runtime_name}.install({serve})")
@@ -181,4 +207,3 @@ def _build(plan: Plan, out_dir: Path, runner: Runner) -> Path:
     data = [e for e in staged_entries(plan.staging, project, links_out=True)
             if e.arcname.startswith(project.data_dir + "/")]
     return write(out_dir, project, plan.tags, plan.pure, data + extra, cfg.project_dir)
-

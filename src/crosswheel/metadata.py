@@ -26,9 +26,14 @@ class Module:
     name: str  # import name, may be dotted for a package inside a namespace
     source: Path | None  # package folder or .py file; None when CMake generates it
     base: Path | None  # the folder the import name is relative to
+    project_dir: Path | None = None  # resolved; every file of the module must be inside it
 
     def files(self) -> list[tuple[Path, str]]:
-        """(source file, path in the wheel) of every file of the module, sorted."""
+        """(source file, path in the wheel) of every file of the module, sorted.
+
+        A symbolic link to a file inside the project is stored as that file's content; links
+        leaving the project, folder links and broken links are refused, naming the link.
+        """
         if self.source is None or self.base is None:
             return []
         if self.source.is_file():
@@ -36,10 +41,22 @@ class Module:
         out = []
         for path in sorted(self.source.rglob("*")):
             rel = path.relative_to(self.base)
-            if path.is_dir() or _SKIP_DIRS & set(rel.parts) or path.suffix in _SKIP_SUFFIXES:
+            if _SKIP_DIRS & set(rel.parts) or path.suffix in _SKIP_SUFFIXES:
                 continue
+            if path.is_symlink():
+                _check_link(path, self.root)
+            elif path.is_dir():
+                continue
+            elif not path.is_file():
+                raise ConfigError(f"{path}: not a regular file (a FIFO, socket or device); a "
+                                  "module may hold only files and folders")
             out.append((path, rel.as_posix()))
         return out
+
+    @property
+    def root(self) -> Path:
+        """The project folder the module's files must stay in."""
+        return self.project_dir if self.project_dir is not None else (self.base or Path("/"))
 
     @property
     def main_file(self) -> Path | None:
@@ -72,9 +89,36 @@ class Project:
         return f"{self.dist_name}-{self.version}.data"
 
 
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path`, with every symbolic link followed, is in the folder `root` (resolved)."""
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
+        return False
+
+
+def _check_link(path: Path, root: Path) -> None:
+    """A module file that is a symbolic link: only to a file inside the project."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise ConfigError(f"{path}: a broken symbolic link (or a loop) in the module") from None
+    if not target.is_relative_to(root):
+        raise ConfigError(f"{path}: a symbolic link to {target}, outside the project folder "
+                          f"{root}; a wheel or sdist may hold only files from inside the project")
+    if target.is_dir():
+        raise ConfigError(f"{path}: a symbolic link to a folder ({target}) in the module; "
+                          "replace it with the folder itself")
+
+
 def find_module(cfg: ModuleConfig, project_dir: Path) -> Module:
     if cfg.generated:
         return Module(cfg.name, None, None)
+    root = project_dir.resolve()
+    if not inside(cfg.directory, root):
+        raise ConfigError(f"module.directory: {os.path.normpath(cfg.directory)} is outside the "
+                          f"project folder {root}; a wheel or sdist may hold only files from "
+                          "inside the project")
     parts = cfg.name.split(".")
     found: list[tuple[Path, Path]] = []
     looked = []
@@ -99,7 +143,11 @@ def find_module(cfg: ModuleConfig, project_dir: Path) -> Module:
         raise ConfigError(f"module {cfg.name!r}: module.namespace is true, but "
                           f"{_rel(source / '__init__.py', project_dir)} exists. Namespace "
                           "packages should not contain __init__.py")
-    return Module(cfg.name, source, base)
+    if not inside(source, root):
+        raise ConfigError(f"module {cfg.name!r}: {_rel(source, project_dir)} leads to "
+                          f"{source.resolve()}, outside the project folder {root}; a wheel or "
+                          "sdist may hold only files from inside the project")
+    return Module(cfg.name, source, base, root)
 
 
 def _rel(p: Path, base: Path) -> str:
@@ -134,27 +182,52 @@ def _static_fields(main: Path) -> dict[str, Any]:
     return out
 
 
+# The child writes its answer to a file named by argv[2], not to stdout: the module may print,
+# print at exit (atexit), or end the interpreter itself (os._exit) before anything is reported.
+_IMPORT_CODE = """\
+import importlib, json, sys
+m = importlib.import_module(sys.argv[1])
+fields = {'version': getattr(m, '__version__', None), 'description': m.__doc__}
+with open(sys.argv[2], 'w', encoding='utf-8') as f:
+    json.dump(fields, f, default=lambda o: '<' + type(o).__name__ + '>')
+"""
+
+
 def _imported_fields(module: Module) -> dict[str, Any]:
     """The fallback: import the module in a child interpreter and ask it."""
-    code = (
-        "import importlib, json, sys\n"
-        "m = importlib.import_module(sys.argv[1])\n"
-        "print(json.dumps({'version': getattr(m, '__version__', None), 'description': m.__doc__}))"
-    )
-    proc = subprocess.run([sys.executable, "-c", code, module.name], cwd=module.base,
-                          capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="crosswheel-") as tmp:
+        answer = Path(tmp) / "fields.json"
+        proc = subprocess.run([sys.executable, "-c", _IMPORT_CODE, module.name, str(answer)],
+                              cwd=module.base, stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, errors="replace", check=False)
+        try:
+            data = json.loads(answer.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+    if proc.returncode != 0 or not isinstance(data, dict):
+        last = (proc.stderr.strip().splitlines() or [""])[-1]
+        why = last or (f"it exited (status {proc.returncode}) before its __version__ could be "
+                       "read; set project.version instead of making it dynamic")
         raise ConfigError(f"dynamic metadata: importing {module.name!r} to read __version__ "
-                          f"failed: {last}")
-    return {k: v for k, v in json.loads(proc.stdout.strip().splitlines()[-1]).items()
-            if v is not None}
+                          f"failed: {why}")
+    return {k: v for k, v in data.items() if v is not None}
 
 
 def _dynamic(project: dict[str, Any], module: Module, where: str) -> dict[str, Any]:
     dynamic = project.get("dynamic", [])
     if not isinstance(dynamic, list):
         raise ConfigError(f"{where}: project.dynamic: expected a list of strings")
+    for entry in dynamic:
+        if not isinstance(entry, str):
+            raise ConfigError(f"{where}: project.dynamic: expected a list of strings, found "
+                              f"{type(entry).__name__} {entry!r} in it")
+    both = sorted(k for k in set(dynamic) if k in project)
+    if both:
+        # PEP 621: a field is given either statically or as dynamic, never both.
+        raise ConfigError(f"{where}: project.{both[0]}: set statically and listed in "
+                          f"project.dynamic; keep one of them")
     unsupported = sorted(set(dynamic) - {"version", "description"})
     if unsupported:
         raise ConfigError(f"{where}: project.dynamic: crosswheel fills in only 'version' and "
@@ -247,9 +320,43 @@ def _store(path: Path, key: str, p: Project) -> None:
         tmp.unlink(missing_ok=True)  # a read-only project: build without the cache
 
 
+def _check_named_files(project: dict[str, Any], project_dir: Path, where: str) -> None:
+    """The readme and licence files go into the wheel and sdist: each must be inside the project
+    (after following links), and no licence pattern may be empty."""
+    root = project_dir.resolve()
+    readme, lic = project.get("readme"), project.get("license")
+    named = [("readme", readme), ("readme.file", readme.get("file") if isinstance(readme, dict)
+                                  else None),
+             ("license.file", lic.get("file") if isinstance(lic, dict) else None)]
+    patterns = project.get("license-files")
+    for pattern in patterns if isinstance(patterns, list) else []:
+        if isinstance(pattern, str) and not pattern.strip():
+            raise ConfigError(f"{where}: project.license-files: expected glob patterns, found an "
+                              f"empty one ({pattern!r})")
+        if (isinstance(pattern, str) and ".." not in pattern and not pattern.startswith("/")
+                and "\0" not in pattern):
+            named += [("license-files", str(p.relative_to(project_dir)))
+                      for p in sorted(project_dir.glob(pattern))]
+    for key, ref in named:
+        if not isinstance(ref, str) or "\0" in ref:
+            continue
+        path = root / ref
+        if path.exists() and not (path.is_file() or path.is_dir()):
+            # Reading a FIFO would wait forever for a writer.
+            raise ConfigError(f"{where}: project.{key}: {ref!r} is not a regular file (a FIFO, "
+                              "socket or device)")
+        if not inside(path, root):
+            through_link = path.resolve() != Path(os.path.normpath(path))
+            leads = f"leads to {path.resolve()}, which " if through_link else ""
+            raise ConfigError(f"{where}: project.{key}: {ref!r} {leads}is outside the project "
+                              f"folder {root}; a wheel or sdist may hold only files from "
+                              "inside the project")
+
+
 def from_pyproject(pyproject: dict[str, Any], project_dir: Path, module: Module) -> Project:
     """Validated PEP 621 metadata, with dynamic version/description read from `module`."""
     where = str(project_dir / "pyproject.toml")
+    _check_named_files(pyproject["project"], project_dir, where)
     project = _dynamic(pyproject["project"], module, where)
     key, cache, hit = _cached(project, project_dir, module)
     if hit is not None:

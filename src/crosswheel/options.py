@@ -62,7 +62,7 @@ MODULE = Section(
     "module",
     "The import name of the module or package, and where its sources are.",
     (
-        Option("name", "str", "Import name in Python.",
+        Option("name", "str", "Import name in Python (identifiers joined by '.').",
                default_doc="the project name, normalised, with '-' replaced by '_'"),
         Option("directory", "path", "Folder holding the module: it is looked for as `<dir>/<name>/`, "
                "`<dir>/src/<name>/`, `<dir>/<name>.py` or `<dir>/src/<name>.py`.", default="."),
@@ -117,6 +117,12 @@ CMAKE = Section(
         Option("args", "list+", "Extra arguments of the configure step.", default=[]),
         Option("find_python", "bool", "Set FindPython hints (Python_*).", default=True),
         Option("find_python3", "bool", "Set FindPython3 hints (Python3_*).", default=True),
+        Option("find_python_build_artifacts_prefix", "str", "The Python_ARTIFACTS_PREFIX (CMake "
+               "4) under which your CMakeLists.txt looks for the build machine's interpreter: "
+               "its hints are set as Python<prefix>_*, and Python_EXECUTABLE is left unset.",
+               example='find_python_build_artifacts_prefix = "_BUILD"'),
+        Option("find_python3_build_artifacts_prefix", "str", "The same for FindPython3 "
+               "(Python3<prefix>_*)."),
         Option("build_args", "list+", "Extra arguments of the build step.", default=[]),
         Option("build_tool_args", "list+", "Arguments for the build tool (after --).", default=[]),
         Option("install_config", "list", "Configurations to install.", default_doc="config"),
@@ -138,17 +144,19 @@ WHEEL = Section(
     "wheel",
     "How the wheel is tagged.",
     (
-        Option("pure_python", "bool", "The wheel holds no binaries: tags py3-none-any, purelib.",
+        Option("pure_python", "bool", "The wheel holds no binaries: tags py3-none-any, purelib "
+               "(a compiled file in it is an error).",
                default_doc="true exactly when there is no cmake section"),
         Option("python_tag", "list", "Python tags; 'auto' is the computed one.", default=["auto"]),
         Option("python_abi", "str", "ABI of the extension modules.", default="auto",
                choices=("auto", "none", "abi3")),
         Option("abi3_minimum_cpython_version", "int", "With python_abi = 'abi3': the oldest "
-               "CPython (like 312) the stable ABI applies to.", default=32),
+               "CPython (like 312; 32 to 39 or 310 to 399) the stable ABI applies to.", default=32),
         Option("abi_tag", "list", "Override the ABI tags."),
         Option("platform_tag", "list", "Override the platform tags; 'guess' picks the most "
                "specific tag of this interpreter (e.g. manylinux).", example="platform_tag = ['guess']"),
-        Option("build_tag", "str", "Build number: starts with a digit, no '-'."),
+        Option("build_tag", "str", "Build number: starts with a digit, then letters, digits, '_' "
+               "or '.' (no '-')."),
         Option("manylinux", "str", "Linux targets: prove a manylinux (or musllinux) platform "
                "tag from the wheel's ELF files, with auditwheel's policy data. 'off' keeps "
                "linux_<arch> (a level claimed by cross.arch or platform_tag is still checked); "
@@ -217,7 +225,10 @@ COMPONENT = Section(
     ),
 )
 
-OS_DOC = {"linux": "Linux", "windows": "Windows", "mac": "macOS"}
+# "pyodide" is accepted so py-build-cmake projects load; crosswheel never builds for Pyodide, so
+# that section never applies (as with py-build-cmake on any other platform).
+OS_DOC = {"linux": "Linux", "windows": "Windows", "mac": "macOS",
+          "pyodide": "Pyodide (accepted; crosswheel does not build for Pyodide)"}
 OS_SECTIONS = {
     name: Section(name, f"Overrides on {label}.", (), overrides=("editable", "sdist", "cmake", "wheel"))
     for name, label in OS_DOC.items()

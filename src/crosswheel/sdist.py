@@ -7,7 +7,7 @@ import io
 import tarfile
 from pathlib import Path, PurePosixPath
 
-from .archive import atomic_output, normalized_mode, source_date_epoch
+from .archive import atomic_output, normalized_mode, output_path, source_date_epoch
 from .config import Config
 from .errors import ConfigError
 from .metadata import Project
@@ -74,8 +74,8 @@ def collect(cfg: Config, project: Project, out_dir: Path | None = None) -> list[
             continue
         if out is not None and path.parent.resolve().is_relative_to(out):
             continue
-        # A symlink out of the project is followed only for files named explicitly (a licence
-        # shared in a monorepo); glob patterns never reach outside.
+        # Glob patterns never reach outside through a link (skipped); the files named explicitly
+        # (readme, licences, the module) were already refused by metadata if they do.
         if path not in essential and not _inside(path, root):
             continue
         files.append((path, rel.as_posix()))
@@ -84,7 +84,7 @@ def collect(cfg: Config, project: Project, out_dir: Path | None = None) -> list[
 
 def write(out_dir: Path, cfg: Config, project: Project) -> Path:
     prefix = f"{project.dist_name}-{project.version}"
-    final = out_dir / f"{prefix}.tar.gz"
+    final = output_path(out_dir, f"{prefix}.tar.gz")
     mtime = source_date_epoch()
     files = collect(cfg, project, out_dir)
 

@@ -50,10 +50,53 @@ def generate(cfg: StubgenConfig, module: str, importable: Path, staging: Path) -
         added = []
         for stub in sorted(out.rglob("*.pyi")):
             rel = stub.relative_to(out)
+            if has_stubs(staging, rel):
+                continue
             dst = staging / rel
-            if dst.exists():
-                continue  # the project ships its own: never overwrite it
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(stub, dst)
             added.append(rel.as_posix())
         return added
+
+
+def pure_python_only(cfg: StubgenConfig, module: str, staging: Path) -> StubgenConfig | None:
+    """The same request narrowed to the staged .py files, parsed instead of imported.
+
+    For a cross build without a native one: its extension modules cannot be imported here, but
+    the package's pure-Python modules still get stubs (as py-build-cmake gives them).
+    """
+    import dataclasses
+
+    files: list[str] = []
+    for name in (cfg.packages or []) + ([] if cfg.packages or cfg.modules or cfg.files
+                                        else [module]):
+        files += sorted(p.relative_to(staging).as_posix()
+                        for p in (staging / name.replace(".", "/")).rglob("*.py"))
+    for name in cfg.modules or []:
+        for rel in (f"{name.replace('.', '/')}.py", f"{name.replace('.', '/')}/__init__.py"):
+            if (staging / rel).is_file():
+                files.append(rel)
+    files += [f for f in cfg.files or [] if f.endswith(".py") and (staging / f).is_file()]
+    if not files:
+        return None
+    return dataclasses.replace(cfg, packages=None, modules=None, files=sorted(set(files)),
+                               args=["--no-import", *cfg.args])
+
+
+def has_stubs(staging: Path, rel: Path) -> bool:
+    """Whether the staged package already describes the module of the stub `rel`.
+
+    A module has stubs as a file (`mod.pyi`) or as a folder (`mod/__init__.pyi`, as
+    pybind11-stubgen writes them); a type checker given both picks one, so a second is never
+    added: no `mod.pyi` beside `mod/__init__.pyi`, nothing in `mod/` beside `mod.pyi` (nor
+    where `mod` is a file).
+    """
+    if (staging / rel).exists():
+        return True  # the project ships its own: never overwrite it
+    if rel.name != "__init__.pyi" and (staging / rel.with_suffix("") / "__init__.pyi").is_file():
+        return True
+    for folder in list(rel.parents)[:-1]:  # pkg/mod for pkg/mod/x.pyi, then pkg
+        there = staging / folder
+        if there.with_name(there.name + ".pyi").exists() or (there.exists() and not there.is_dir()):
+            return True
+    return False

@@ -16,19 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import arch as archs
 from .config import Config, CrossConfig, WheelConfig, host_os
 from .errors import ConfigError
 
-# Platform-tag architecture -> ELF e_machine name (see elf.py).
-_ELF_MACHINES = {
-    "x86_64": "x86_64", "amd64": "x86_64", "i686": "x86", "i386": "x86", "aarch64": "aarch64",
-    "arm64": "aarch64", "armv7l": "arm", "armv6l": "arm", "ppc64le": "ppc64", "ppc64": "ppc64",
-    "s390x": "s390", "riscv64": "riscv",
-}
-# GNU triple architecture -> wheel platform architecture.
-_TRIPLE_ARCH = {"aarch64": "aarch64", "arm": "armv7l", "armv7": "armv7l", "armv7l": "armv7l",
-                "x86_64": "x86_64", "i686": "i686", "i386": "i686", "powerpc64le": "ppc64le",
-                "s390x": "s390x", "riscv64": "riscv64"}
 _TAG = re.compile(r"^[a-z0-9_.]+$")
 
 
@@ -92,11 +83,20 @@ class Target:
         return self.platform
 
     @property
-    def elf_machine(self) -> str | None:
-        """The ELF machine every binary in the wheel must have, or None off Linux."""
+    def arch_row(self) -> archs.Arch | None:
+        """The architecture a Linux wheel is tagged for (None off Linux or for an unknown one)."""
         if self.os != "linux":
             return None
-        return _ELF_MACHINES.get(self.arch)
+        try:
+            return archs.for_platform(self.platform)
+        except ValueError:
+            return None
+
+    @property
+    def elf_machine(self) -> str | None:
+        """The ELF machine every binary in the wheel must have, or None off Linux."""
+        row = self.arch_row
+        return row.elf_name if row else None
 
     @property
     def interpreter_id(self) -> str:
@@ -122,6 +122,12 @@ class Target:
                 if not _TAG.match(v):
                     raise ConfigError(f"wheel.{kind}: {v!r} is not a valid tag (lowercase letters, "
                                       "digits, '_' and '.')")
+        for v in wheel.platform_tag or []:
+            if archs.is_linux_platform(v):
+                try:
+                    archs.for_platform(v)
+                except ValueError as e:
+                    raise ConfigError(f"wheel.platform_tag: {e}") from None
         return Tags(python, abi, plat, wheel.build_tag)
 
     def uses_abi3(self, wheel: WheelConfig) -> bool:
@@ -139,7 +145,11 @@ class Target:
                               "set cross.arch (or wheel.platform_tag) to the target's tag")
         from packaging import tags
 
-        return next(iter(tags.sys_tags())).platform
+        # The most specific tag this machine runs: packaging >= 26.4 lists plain linux_<arch>
+        # first, older versions the newest manylinux tag.
+        platforms = list(tags.platform_tags())
+        return next((p for p in platforms if p.startswith(("manylinux_", "musllinux_"))),
+                    platforms[0])
 
 
 def native() -> Target:
@@ -210,15 +220,36 @@ def read_sysconfigdata(sysroot: Path) -> dict[str, object]:
     if not candidates:
         details = sorted(sysroot.glob("usr/lib/python3*/build-details.json"))
         if details:
-            return _from_build_details(json.loads(details[0].read_text()))
+            try:
+                data = json.loads(details[0].read_text(encoding="utf-8"))
+                if not isinstance(data, dict):
+                    raise ValueError("not a JSON object")
+                return _from_build_details(data)
+            except (OSError, ValueError, RecursionError, AttributeError, TypeError) as e:
+                raise ConfigError(f"cross.sysroot: cannot read {details[0]}: {_why(e)}; expected "
+                                  "a PEP 739 build-details.json (a JSON object)") from None
         raise ConfigError(f"cross.sysroot: no Python found in {sysroot} (looked for "
                           "usr/lib/python3*/_sysconfigdata_*.py and build-details.json)")
-    tree = ast.parse(candidates[0].read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == "build_time_vars" for t in node.targets):
-            return dict(ast.literal_eval(node.value))
+    try:
+        tree = ast.parse(candidates[0].read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == "build_time_vars" for t in node.targets):
+                return dict(ast.literal_eval(node.value))
+    except (OSError, ValueError, SyntaxError, RecursionError, TypeError, MemoryError) as e:
+        raise ConfigError(f"cross.sysroot: cannot read {candidates[0]}: {_why(e)}; expected a "
+                          "Python file assigning build_time_vars = {...}") from None
     raise ConfigError(f"{candidates[0]}: no build_time_vars found")
+
+
+def _why(e: BaseException) -> str:
+    if isinstance(e, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if isinstance(e, OSError):
+        return e.strerror or str(e)
+    if isinstance(e, RecursionError):
+        return "nested too deeply"
+    return f"{type(e).__name__}: {e}"
 
 
 def _from_build_details(d: dict) -> dict[str, object]:  # PEP 739
@@ -237,11 +268,13 @@ def _from_build_details(d: dict) -> dict[str, object]:  # PEP 739
 
 def platform_from_triple(triple: str) -> str:
     parts = triple.split("-")
-    arch = _TRIPLE_ARCH.get(parts[0], parts[0])
-    if "linux" in parts:
-        return f"linux_{arch}"
+    row = archs.for_triple(triple)
+    if row is not None:
+        return f"linux_{row.wheel}"
     if "mingw32" in parts or "windows" in parts:
-        return {"x86_64": "win_amd64", "aarch64": "win_arm64", "i686": "win32"}.get(arch, arch)
+        platform = {"x86_64": "win_amd64", "aarch64": "win_arm64", "i686": "win32"}.get(parts[0])
+        if platform:
+            return platform
     raise ConfigError(f"cross.triple: cannot tell the wheel platform of {triple!r}; set cross.arch")
 
 
@@ -253,11 +286,13 @@ def for_config(cfg: Config) -> Target:
     try:
         return cross_target(cfg.cross, t)
     except ConfigError as e:
-        # "cross.arch: ..." -> "<the cross file that set cross.arch>: cross.arch: ..."
-        where = cfg.provenance.get(str(e).split(":", 1)[0])
-        if not where:
-            raise
-        raise ConfigError(f"{where[-1]}: {e}") from None
+        raise in_cross_file(cfg, e) from None
+
+
+def in_cross_file(cfg: Config, e: ConfigError) -> ConfigError:
+    """"cross.arch: ..." -> "<the cross file that set cross.arch>: cross.arch: ..."."""
+    where = cfg.provenance.get(str(e).split(":", 1)[0])
+    return ConfigError(f"{where[-1]}: {e}") if where else e
 
 
 def cross_target(c: CrossConfig, build: Target) -> Target:
@@ -307,25 +342,65 @@ def cross_target(c: CrossConfig, build: Target) -> Target:
         raise ConfigError(f"cross.version: expected major and minor digits without a dot, like "
                           f"'311', found {version!r}")
     platform = arch or build.platform
+    row = _check_linux_target(c, os_name, platform, sysroot, multiarch)
+    sysroot_version = str(facts.get("VERSION") or "").replace(".", "")
+    if c.version and sysroot_version and c.version != sysroot_version:
+        raise ConfigError(f"cross.version: {c.version!r}, but cross.sysroot {sysroot} holds "
+                          f"Python {facts['VERSION']}")
+    include_dir = c.include_dir or root(facts.get("INCLUDEPY"))
+    if sysroot is not None and include_dir is not None and not (include_dir / "Python.h").is_file():
+        dotted = str(facts.get("VERSION") or f"{python[1][0]}.{python[1][1:]}")
+        package = row.dev_package(dotted) if row else f"libpython{dotted}-dev"
+        key = "include_dir" if c.include_dir else "sysroot"
+        raise ConfigError(f"cross.{key}: no Python.h for Python {dotted} in {include_dir} "
+                          f"(on Debian, unpack {package} into the sysroot)")
+    if soabi is None and row is not None and python[0] == "cp":
+        # What the target's own sysconfig would say: cpython-<version><abiflags>-<multiarch>.
+        tag = f"cp{python[1]}"
+        flags = (abi or "")[len(tag):] if (abi or "").startswith(tag) else ""
+        soabi = f"cpython-{python[1]}{flags}-{row.multiarch}"
     return replace(
         build,
         cross=True, os=os_name, implementation=python[0], version=python[1],
         abi=abi or build.abi, platform=platform, soabi=soabi,
         ext_suffix=str(facts.get("EXT_SUFFIX") or "") or ext_suffix_for(
             os_name, soabi, f"{python[0]}{python[1]}", platform),
-        include_dir=c.include_dir or root(facts.get("INCLUDEPY")),
+        include_dir=include_dir,
         library=library, sabi_library=c.sabi_library, prefix=c.prefix, executable=None,
         toolchain_file=c.toolchain_file, triple=c.triple, sysroot=sysroot,
         generator_platform=c.generator_platform, free_threaded=False)
+
+
+def _check_linux_target(c: CrossConfig, os_name: str, platform: str, sysroot: Path | None,
+                        multiarch: object) -> archs.Arch | None:
+    """The target's architecture row; the platform tag, triple and sysroot must all agree on it."""
+    if os_name != "linux":
+        return None
+    try:
+        row = archs.for_platform(platform)
+    except ValueError as e:
+        raise ConfigError(f"cross.arch: {e}") from None
+    triple_row = archs.for_triple(c.triple) if c.triple else None
+    if multiarch and sysroot is not None:
+        if c.triple and triple_row is not None and triple_row.multiarch != multiarch:
+            raise ConfigError(f"cross.triple: {c.triple!r} compiles for {triple_row.wheel}, but "
+                              f"cross.sysroot {sysroot} holds a Python for {multiarch}")
+        if row.multiarch != multiarch:
+            raise ConfigError(f"cross.arch: {platform!r} is {row.wheel}, but cross.sysroot "
+                              f"{sysroot} holds a Python for {multiarch}")
+    if c.triple and triple_row is not None and triple_row.multiarch != row.multiarch:
+        raise ConfigError(f"cross.triple: {c.triple!r} compiles for {triple_row.wheel}, but the "
+                          f"wheel is tagged {platform}")
+    return row
 
 
 def emulator_for(target: Target) -> list[str] | None:
     """A command that runs the target's binaries here (qemu user mode), if one is installed."""
     import shutil
 
-    qemu_arch = {"aarch64": "aarch64", "armv7l": "arm", "armv6l": "arm", "ppc64le": "ppc64le",
-                 "s390x": "s390x", "riscv64": "riscv64"}.get(target.arch)
-    if target.os != "linux" or qemu_arch is None:
+    row = target.arch_row
+    qemu_arch = row.qemu if row else None
+    if qemu_arch is None:
         return None
     for name in (f"qemu-{qemu_arch}-static", f"qemu-{qemu_arch}"):
         exe = shutil.which(name)

@@ -8,6 +8,7 @@ import errno
 import io
 import os
 import re
+import shutil
 import stat
 import time
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ from stat import S_IXUSR
 from typing import TYPE_CHECKING
 
 from . import __version__, zipwriter
-from .archive import atomic_output, source_date_epoch
+from .archive import atomic_output, output_path, source_date_epoch
 from .errors import BuildError
 from .metadata import Project
 from .target import Tags
@@ -170,6 +171,19 @@ def dist_info_entries(project: Project, tags: Tags, pure: bool, project_dir: Pat
                    for lic in project.license_files]
 
 
+def write_dist_info(out_dir: Path, project: Project, tags: Tags, pure: bool,
+                    project_dir: Path) -> str:
+    """prepare_metadata_for_build_wheel: the .dist-info files the wheel will hold, byte for byte."""
+    for e in dist_info_entries(project, tags, pure, project_dir):
+        dst = out_dir / e.arcname
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if e.source is not None:
+            shutil.copyfile(e.source, dst)
+        else:
+            dst.write_bytes(e.data or b"")
+    return project.dist_info
+
+
 def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterable[Entry],
           project_dir: Path, reuse: Reuse | None = None) -> Path:
     """Write the wheel; the result appears under its final name only once it is complete.
@@ -186,7 +200,7 @@ def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterab
             raise BuildError(f"{e.arcname}: two files want this path in the wheel")
         seen.add(e.arcname)
     date_time = time.gmtime(source_date_epoch())[:6]
-    final = out_dir / wheel_name(project, tags)
+    final = output_path(out_dir, wheel_name(project, tags))
     with atomic_output(final) as tmp, open(tmp, "wb") as f, \
             zipwriter.ZipWriter(f, date_time) as zw:
         out = io.StringIO()

@@ -75,15 +75,15 @@ def test_target_described_by_its_python_in_a_real_sysroot() -> None:
     from crosswheel.config import CrossConfig
     from crosswheel.target import cross_target
 
-    for arch in ("aarch64", "armhf"):
+    for arch, facts in crossutil.TARGETS.items():
         root = crossutil.sysroot(arch)
-        facts = crossutil.target(arch)
-        t = cross_target(CrossConfig(python=root / "usr/bin/python3.11"), native())
+        t = cross_target(CrossConfig(python=root / f"usr/bin/python{facts.python}"), native())
         assert t.sysroot == root
-        assert (t.implementation, t.version, t.abi) == ("cp", "311", "cp311")
+        tag = facts.python_tag
+        assert (t.implementation, t.version, t.abi) == ("cp", facts.version, tag)
         assert t.platform == facts.platform_tag and t.soabi == facts.soabi
         assert t.ext_suffix == f".{facts.soabi}.so"
-        assert t.include_dir == root / "usr/include/python3.11"
-        assert t.library is not None and t.library.name == "libpython3.11.so"
-        assert t.elf_machine == {"aarch64": "aarch64", "armhf": "arm"}[arch]
-        assert str(t.tags(WHEEL)) == f"cp311-cp311-{facts.platform_tag}"
+        assert t.include_dir == root / f"usr/include/python{facts.python}"
+        assert t.library is not None and t.library.name == f"libpython{facts.python}.so"
+        assert t.elf_machine == facts.machine
+        assert str(t.tags(WHEEL)) == f"{tag}-{tag}-{facts.platform_tag}"

@@ -11,13 +11,17 @@ from pathlib import Path
 import pytest
 
 from . import helpers as h
-from .expected import BUILD_CONFIG, EXAMPLES, Example
+from .expected import EXAMPLES, Example
 
 
 def build_dirs(project: Path, ex: Example) -> list[Path]:
-    """crosswheel's persistent build folders: cmake.0 -> <cfg>, cmake.N -> <cfg>-N."""
+    """crosswheel's persistent build folders: cmake.0 -> <tags>, cmake.N -> <tags>-N.
+
+    As in py-build-cmake, a build folder is named after the wheel's tags (py3-none-<plat> for
+    scripts-data).
+    """
     cache = project / ".py-build-cmake_cache"
-    return [cache / (BUILD_CONFIG + (f"-{i}" if i else "")) for i in range(ex.cmake_projects)]
+    return [cache / (ex.tag + (f"-{i}" if i else "")) for i in range(ex.cmake_projects)]
 
 
 def build_products(project: Path, ex: Example) -> dict[str, int]:

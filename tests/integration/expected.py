@@ -11,7 +11,6 @@ PY = f"cp{sys.version_info[0]}{sys.version_info[1]}"
 PLAT = sysconfig.get_platform().replace("-", "_").replace(".", "_")  # linux_x86_64
 TAG = f"{PY}-{PY}-{PLAT}"
 EXT = sysconfig.get_config_var("EXT_SUFFIX")  # .cpython-311-x86_64-linux-gnu.so
-BUILD_CONFIG = TAG  # crosswheel's name for the persistent build folder
 MACHINE = platform.machine()
 
 COMMON_SDIST = ["LICENSE", "PKG-INFO", "README.md", "pyproject.toml"]

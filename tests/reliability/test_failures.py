@@ -147,6 +147,28 @@ def test_signal_while_the_wheel_is_written(tmp_path: Path, big_project: Path, ta
         assert zf.getinfo("big_pkg/blob1.bin").file_size == BIG_MB << 20
 
 
+def test_sigkill_while_the_wheel_is_written(tmp_path: Path, big_project: Path) -> None:
+    """SIGKILL: nothing can clean up, so the .part file stays; the next build of the same wheel
+    removes it (issue 12 §5) and the folder holds just the new wheel."""
+    out = tmp_path / "dist"
+    bg = u.Background(big_project, out, "--wheel", log=tmp_path / "log")
+    try:
+        parts = u.wait_for(lambda: [n for n in u.listdir(out) if n.endswith(".part")],
+                           u.TIMEOUT, "the wheel's .part file")
+        os.kill(bg.backend_pid(), signal.SIGKILL)
+        res = bg.wait(60)
+    finally:
+        bg.kill()
+    assert res.returncode != 0, res.describe()
+    assert "Traceback" not in res.output, res.describe()
+    assert u.listdir(out) == parts  # what a killed build leaves behind
+    (out / "unrelated.txt").write_text("kept\n")
+    u.build(big_project, out, "--wheel")
+    wheel = u.only(out, "*.whl")
+    assert u.listdir(out) == sorted([wheel.name, "unrelated.txt"])
+    u.check_artefact(wheel)
+
+
 # --------------------------------------------------------------------------- the disk
 
 
@@ -286,7 +308,7 @@ def test_output_folder_under_a_file(tmp_path: Path, hook: str) -> None:
     before = u.snapshot(project)
     (tmp_path / "file").write_text("not a folder\n")
     res = u.call_hook(project, hook, str(tmp_path / "file" / "dist"))
-    assert_clean_failure(res, "Not a directory")
+    assert_clean_failure(res, f"{tmp_path / 'file'} is not a folder")
     assert (tmp_path / "file").read_text() == "not a folder\n"
     assert u.snapshot(project) == before
     res = u.call_hook(project, hook, str(tmp_path / "dist"))

@@ -13,6 +13,7 @@ import io
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tarfile
@@ -214,6 +215,8 @@ def snapshot(project: Path) -> dict[str, str]:
                 out[rel] = f"link -> {os.readlink(p)}"
             elif p.is_dir():
                 out[rel] = f"dir {st.st_mode:o}"
+            elif not stat.S_ISREG(st.st_mode):  # a FIFO or socket: reading it would block
+                out[rel] = f"special {st.st_mode:o}"
             else:
                 out[rel] = f"file {st.st_mode:o} {hashlib.sha256(p.read_bytes()).hexdigest()}"
     return out
@@ -392,3 +395,21 @@ with open(sys.argv[1], "wb") as f:
 def blobs_project(root: Path, count: int, mb: int, name: str = "blobs-pkg") -> Path:
     return write_project(root, CMAKE_TOOL, BLOBS_CMAKELISTS.format(count=count, mb=mb), name,
                          files={"blob.py": BLOB_PY})
+
+
+# --------------------------------------------------------------------------- the crosswheel CLI
+
+
+def cli(project: Path, command: str, out: Path | None, *args: str,
+        extra_env: dict[str, str | None] | None = None, cwd: Path | None = None,
+        timeout: float = TIMEOUT) -> Result:
+    """`python -m crosswheel COMMAND --project PROJECT [-d OUT] ARGS...`: the same functions as
+    the hooks, without a frontend's start-up (so a corpus of hundreds of cases stays quick)."""
+    cmd = [sys.executable, "-m", "crosswheel", *command.split(), "--project", str(project)]
+    if out is not None:
+        cmd += ["-d", str(out)]
+    cmd += list(args)
+    p = subprocess.run(cmd, cwd=cwd or project, env=env(**(extra_env or {})),
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       errors="replace", timeout=timeout, check=False)
+    return Result(cmd, p.returncode, p.stdout)

@@ -68,3 +68,17 @@ def test_good_pure_project_builds(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "pkg-1.0-py3-none-any.whl"
     assert (tmp_path / "out" / "pkg-1.0-py3-none-any.whl").is_file()
+
+
+def test_an_unforeseen_os_error_is_one_line(tmp_path: Path) -> None:
+    """A file-system failure no step turned into a message still names the path, without a
+    traceback (the user's disk, not a crosswheel bug)."""
+    root = write_project(tmp_path / "proj")
+    code = ("import crosswheel.build as B\n"
+            "def boom(*a, **k):\n"
+            "    raise PermissionError(13, 'Permission denied', '/srv/locked/file')\n"
+            "B.build_wheel = boom\n"
+            f"b.build_wheel({str(tmp_path / 'out')!r})\n")
+    proc = run_hook(root, code)
+    assert proc.returncode == 1
+    assert proc.stderr == "crosswheel: error: /srv/locked/file: Permission denied\n"

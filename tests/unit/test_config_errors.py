@@ -142,11 +142,12 @@ def test_tool_must_be_a_table(tmp_path: Path) -> None:
     assert error(root).endswith("pyproject.toml: tool: expected a table, found a string")
 
 
-@pytest.mark.parametrize("tag", ["x1", "1-2", ""])
+@pytest.mark.parametrize("tag", ["x1", "1-2", "", "1/../../escaped", "1 a", "1+local"])
 def test_bad_build_tag(tmp_path: Path, tag: str) -> None:
     root = write_project(tmp_path, f'[tool.crosswheel.wheel]\nbuild_tag = "{tag}"\n')
     assert error(root) == (f"{root / 'pyproject.toml'} [tool.crosswheel]: wheel.build_tag: "
-                           f"expected a string starting with a digit and without '-', found {tag!r}")
+                           f"expected a string starting with a digit and without '-', found {tag!r}"
+                           " (the wheel spec allows a digit, then letters, digits, '_' and '.')")
 
 
 def test_good_build_tag(tmp_path: Path) -> None:

@@ -188,7 +188,7 @@ def test_numeric_subtables_inherit_plain_keys_in_index_order(tmp_path: Path) -> 
     two, ten = cs
     assert (two.build_type, two.config, two.source_path) == ("Debug", ["Debug"], root)
     assert two.args == ["-DCOMMON=1", "-DTWO=1"]
-    assert two.options == {"SHARED": CMakeOption(("yes",)), "ONLY_TWO": CMakeOption((True,))}
+    assert two.options == {"SHARED": CMakeOption(("yes",)), "ONLY_TWO": CMakeOption((True,), "BOOL")}
     assert (ten.build_type, ten.config, ten.source_path) == ("Release", ["Release"], root / "ten")
     assert ten.args == ["-DCOMMON=1"]
     assert ten.options == {"SHARED": CMakeOption(("yes",))}
@@ -393,15 +393,43 @@ def test_cmake_option_type_conflict_is_an_error_unless_not_strict(tmp_path: Path
     root = write_project(tmp_path, '[tool.crosswheel.cmake.options]\n'
                                    'P = { value = "/x", type = "PATH" }\n')
     local = root / "crosswheel.local.toml"
-    local.write_text('[cmake.options]\nP = { value = "/y", type = "FILEPATH" }\n')
+    local.write_text('[cmake.options]\nP = { value = "/y", type = "STRING" }\n')
     with pytest.raises(ConfigError) as e:
         load(root)
-    assert str(e.value) == (f"{local}: cmake.options.P: type FILEPATH conflicts with PATH set "
+    assert str(e.value) == (f"{local}: cmake.options.P: type STRING conflicts with PATH set "
                             "earlier (add strict = false to allow)")
-    local.write_text('[cmake.options]\nP = { value = "/y", type = "FILEPATH", strict = false }\n')
+    local.write_text('[cmake.options]\nP = { value = "/y", type = "STRING", strict = false }\n')
+    assert load(root).cmake[0].options["P"] == CMakeOption(("/y",), "STRING")
+    # A PATH may become a FILEPATH (py-build-cmake's one allowed refinement), not the reverse.
+    local.write_text('[cmake.options]\nP = { value = "/y", type = "FILEPATH" }\n')
     assert load(root).cmake[0].options["P"] == CMakeOption(("/y",), "FILEPATH")
+    with pytest.raises(ConfigError, match="type PATH conflicts with FILEPATH set earlier"):
+        load(root, override=["cmake.options.P={type = PATH, value = /p}"])
     # The same type again, or no type, is no conflict; the earlier type is kept.
     local.write_text('[cmake.options]\nP = { value = "/z", type = "path" }\n')
     assert load(root).cmake[0].options["P"] == CMakeOption(("/z",), "PATH")
     local.write_text('[cmake.options]\nP = "/w"\n')
     assert load(root).cmake[0].options["P"] == CMakeOption(("/w",), "PATH")
+
+
+def test_a_pyodide_section_is_accepted_and_never_applies(tmp_path: Path) -> None:
+    """py-build-cmake projects may carry [pyodide] tables; crosswheel loads them, never uses them."""
+    root = write_project(tmp_path, '[tool.py-build-cmake.cmake]\nbuild_type = "Release"\n'
+                                   '[tool.py-build-cmake.pyodide.cmake]\nbuild_type = "Pyodide"\n')
+    assert load(root).cmake[0].build_type == "Release"
+    (root / "pyproject.toml").write_text((root / "pyproject.toml").read_text().replace(
+        "[tool.py-build-cmake.pyodide.cmake]", "[tool.py-build-cmake.pyodide.cmak]"))
+    with pytest.raises(ConfigError, match=r"unknown key 'cmak'"):
+        load(root)
+
+
+def test_a_boolean_cmake_option_stays_bool_as_in_py_build_cmake(tmp_path: Path) -> None:
+    root = write_project(tmp_path, '[tool.crosswheel.cmake.options]\nX = true\n'
+                                   'P = { value = "/x", type = "PATH" }\n'
+                                   'L = { append = [true, false] }\n')
+    opts = load(root, override=["cmake.options.X=OFF", "cmake.options.P=True"]).cmake[0].options
+    assert opts["X"].define("X") == "X:BOOL=OFF"  # a later plain string keeps the BOOL type
+    assert opts["P"].define("P") == "P:BOOL=On"  # a plain value is not strict: it may retype
+    assert opts["L"].define("L") == "L:BOOL=On;Off"
+    with pytest.raises(ConfigError, match="type STRING conflicts with BOOL set earlier"):
+        load(root, override=["cmake.options.X={value = a, type = STRING}"])  # a table is strict

@@ -42,10 +42,10 @@ def args_and_type(root: Path, settings: Settings | None = None) -> tuple[list[st
 def test_local_files_next_to_pyproject_apply_in_a_fixed_order(project: Path) -> None:
     (project / "crosswheel.local.toml").write_text('[cmake]\nargs = ["cw.toml"]\n'
                                                    'build_type = "CwToml"\n')
-    (project / "crosswheel.local.pbc").write_text('# a comment\n\ncmake.args += "cw.pbc"\n')
+    (project / "crosswheel.local.pbc").write_text('# a comment\n\ncmake.args+="cw.pbc"\n')
     (project / "py-build-cmake.local.toml").write_text('[cmake]\nargs = ["pbc.toml"]\n')
-    (project / "py-build-cmake.local.pbc").write_text('cmake.args += ["pbc.pbc"]\n'
-                                                      'cmake.build_type = "PbcPbc"\n')
+    (project / "py-build-cmake.local.pbc").write_text('cmake.args+=["pbc.pbc"]\n'
+                                                      'cmake.build_type="PbcPbc"\n')
     cfg = config.load(project)
     os_arg = {"linux": ["linux"], "windows": ["windows"]}.get(config.host_os(), [])
     assert cfg.cmake[0].args == ["pyproject", *os_arg, "cw.toml", "cw.pbc", "pbc.toml", "pbc.pbc"]
@@ -97,7 +97,7 @@ def test_errors_in_a_local_file_name_that_file(project: Path) -> None:
     assert str(e.value) == f"{local}: unknown key 'cmak'. Did you mean 'cmake'?"
     local.unlink()
     pbc = project / "crosswheel.local.pbc"
-    pbc.write_text("cmake.args += ['ok']\ncmake.biuld_type = 'x'\n")
+    pbc.write_text("cmake.args+=[ok]\ncmake.biuld_type=x\n")
     with pytest.raises(ConfigError) as e:
         config.load(project)
     assert str(e.value).startswith(f"{pbc}:2: [cmake]: unknown key 'biuld_type'. ")
@@ -154,8 +154,8 @@ def test_cross_file_with_os_uses_that_os_section(project: Path) -> None:
 def test_cross_files_next_to_pyproject_and_without_cross(project: Path) -> None:
     (project / "crosswheel.cross.toml").write_text('arch = "linux_armv7l"\n[cmake]\n'
                                                    'args = ["cross.toml"]\n')
-    (project / "py-build-cmake.cross.pbc").write_text('cross.version = "310"\n'
-                                                      'cmake.args += "cross.pbc"\n')
+    (project / "py-build-cmake.cross.pbc").write_text('version="310"\n'
+                                                      'cmake.args+="cross.pbc"\n')
     cfg = config.load(project)
     assert cfg.cross == CrossConfig(arch="linux_armv7l", version="310")
     assert cfg.cmake[0].args[-2:] == ["cross.toml", "cross.pbc"]
@@ -169,12 +169,27 @@ def test_cross_pbc_file_paths_resolve_against_its_folder(project: Path) -> None:
     folder = project.parent / "cross"
     folder.mkdir()
     pbc = folder / "arm.pbc"
-    pbc.write_text('cross.arch = "linux_armv7l"\ncross.toolchain_file = "arm.cmake"\n'
-                   "cmake.source_path = ../src\n")
+    pbc.write_text('arch="linux_armv7l"\ntoolchain_file=arm.cmake\n'
+                   "cmake.source_path=../src\n")
     cfg = config.load(project, Settings.parse({"cross": "cross/arm.pbc"}, project.parent))
     assert cfg.cross == CrossConfig(arch="linux_armv7l", toolchain_file=folder / "arm.cmake")
     assert cfg.cmake[0].source_path == folder / "../src"
     assert cfg.sources[-3:] == [f"{pbc}:1", f"{pbc}:2", f"{pbc}:3"]
+
+
+def test_a_cross_pbc_file_is_the_cross_section(project: Path) -> None:
+    """py-build-cmake's level: `os=linux` in a cross file is cross.os; `cross.os` is refused."""
+    pbc = project / "t.pbc"
+    pbc.write_text("os=linux\narch=linux_armv7l\ncmake.build_args+=[-j1]\n")
+    cfg = config.load(project, Settings(cross=[pbc]))
+    assert cfg.cross == CrossConfig(os="linux", arch="linux_armv7l")
+    assert cfg.cmake[0].build_args[-1] == "-j1"
+    with pytest.raises(ConfigError, match=r":1: unknown key 'os'"):  # a local file: top level
+        config.load(project, Settings(local=[pbc]))
+    pbc.write_text("arch=linux_armv7l\ncross.arch=linux_aarch64\n")
+    with pytest.raises(ConfigError) as e:
+        config.load(project, Settings(cross=[pbc]))
+    assert str(e.value).startswith(f"{pbc}:2: a cross file is the [cross] section already: ")
 
 
 def test_unknown_key_in_a_cross_file(project: Path) -> None:
@@ -205,7 +220,7 @@ def test_override_relative_paths_resolve_against_the_working_directory(project: 
 
 def test_override_operators_on_loaded_config(project: Path) -> None:
     s = Settings(override=["cmake.args=+first", "cmake.args+=last", "cmake.build_type=!",
-                           "cmake.install_components+=['py']", "cmake.args-=pyproject"])
+                           "cmake.install_components+=[py]", "cmake.args-=pyproject"])
     c = config.load(project, s).cmake[0]
     assert c.args[0] == "first" and c.args[-1] == "last" and "pyproject" not in c.args
     assert c.build_type is None
@@ -216,8 +231,8 @@ def test_override_operators_on_loaded_config(project: Path) -> None:
 def test_override_syntax_error_names_the_setting(project: Path) -> None:
     with pytest.raises(ConfigError) as e:
         config.load(project, Settings(override=["cmake.args ~ 3"]))
-    assert str(e.value) == ("-C override=cmake.args ~ 3: expected one of = += =+ -= =! at "
-                            "column 12 in 'cmake.args ~ 3'")
+    assert str(e.value) == ("-C override=cmake.args ~ 3: expected one of = += =+ -= =! +=(path) "
+                            "=+(path), found '~' at column 12 in 'cmake.args ~ 3'")
     with pytest.raises(ConfigError) as e:
         config.load(project, Settings(override=["cmake.generatr=Ninja"]))
     assert str(e.value) == ("-C override=cmake.generatr=Ninja: [cmake]: unknown key 'generatr'. "
@@ -301,7 +316,7 @@ def test_settings_unknown_key_suggests() -> None:
     with pytest.raises(ConfigError) as e:
         Settings.parse({"builddir": "x"})
     assert str(e.value) == ("config settings (-C): unknown key 'builddir'. Valid keys: local, "
-                            "cross, override, o, verbose, V.")
+                            "cross, override, o, verbose, V, verbose-env, loglevel.")
 
 
 def test_settings_empty() -> None:
@@ -365,7 +380,7 @@ def test_environment_edits_start_from_the_current_value(tmp_path: Path, monkeypa
                                    'env = { CW_FLAGS = { "+" = " -Wall", "-" = "-g " } }\n')
     cfg = config.load(root, Settings(override=[
         "cmake.env.CW_PATHS+=(path)/opt/bin", "cmake.env.CW_PATHS=+(path)/first",
-        "cmake.env.CW_UNSET+=(path)${HOME}/bin", "cmake.env.CW_NEW=plain"]))
+        "cmake.env.CW_UNSET+=(path)\"${HOME}/bin\"", "cmake.env.CW_NEW=plain"]))
     env = cfg.cmake[0].env
     assert env["CW_PATHS"] == os.pathsep.join(["/first", "/usr/bin", "/opt/bin"])
     assert env["CW_FLAGS"] == "-O2 $$x -Wall"  # the inherited $ stays literal
@@ -374,3 +389,96 @@ def test_environment_edits_start_from_the_current_value(tmp_path: Path, monkeypa
     # A later plain value replaces the edits.
     cfg = config.load(root, Settings(override=["cmake.env.CW_FLAGS=-O0"]))
     assert cfg.cmake[0].env["CW_FLAGS"] == "-O0"
+
+
+@pytest.mark.parametrize(("line", "hint"), [
+    ("cmake.env-={A=x}", "found the edit '-'; edit one entry instead (cmake.env.NAME-=...)"),
+    ("cmake.options=+{A=x}", "found the edit 'prepend'; edit one entry instead "
+                             "(cmake.options.NAME=+...)"),
+    ("cmake.env+=(path){A=x}", "found the edit '+(path)'"),
+])
+def test_a_whole_table_takes_assign_and_merge_only(project: Path, line: str, hint: str) -> None:
+    with pytest.raises(ConfigError) as e:
+        config.load(project, Settings(override=[line]))
+    assert str(e.value).startswith(f"-C override={line}: ")
+    assert "a whole table takes = or += only, " + hint in str(e.value)
+
+
+def test_merging_a_whole_table_keeps_the_other_keys(project: Path) -> None:
+    c = config.load(project, Settings(override=[
+        "cmake.env.OLD=keep", "cmake.options.OLD_OPT=keep",
+        'cmake.env+={NEW = "1"}', "cmake.options+={NEW_OPT = True}"])).cmake[0]
+    assert c.env["OLD"] == "keep" and c.env["NEW"] == "1"
+    assert c.options["OLD_OPT"].define("OLD_OPT") == "OLD_OPT=keep"
+    assert c.options["NEW_OPT"].define("NEW_OPT") == "NEW_OPT:BOOL=On"
+
+
+def test_py_build_cmake_logging_settings_are_accepted_and_checked(project: Path) -> None:
+    s = Settings.parse({"--loglevel": "debug", "verbose-env": "1", "-o": "cmake.build_type=X"})
+    assert s == Settings(override=["cmake.build_type=X"])
+    with pytest.raises(ConfigError, match=r"^config setting loglevel: expected one of CRITICAL, "):
+        Settings.parse({"loglevel": "chatty"})
+    with pytest.raises(ConfigError, match=r"^config setting --verbose-env: expected one of "):
+        Settings.parse({"--verbose-env": "maybe"})
+
+
+def test_text_edits_of_a_string_option(project: Path) -> None:
+    """py-build-cmake's string operators work on any string option, not only cmake.env."""
+    import os
+
+    c = config.load(project, Settings(override=[
+        "cmake.build_type+=WithDebInfo", "cmake.build_type=+Rel", "cmake.build_type-=Base",
+        "cmake.generator+=(path)b", "cmake.generator=+(path)a"])).cmake[0]
+    assert c.build_type == "RelWithDebInfo"
+    assert c.generator == os.pathsep.join(["a", "b"])  # no value yet: no separator at the end
+    cfg = config.load(project, Settings(override=["cmake.build_type+=X"]))
+    assert cfg.provenance["cmake.build_type"] == [
+        f"{project / 'pyproject.toml'} [tool.crosswheel]", "-C override=cmake.build_type+=X"]
+    with pytest.raises(ConfigError, match=r"editable\.mode: expected a string"):
+        config.load(project, Settings(override=["editable.mode+=x"]))  # not on a choice
+
+
+@pytest.mark.parametrize(("env", "settings", "verbose"), [
+    ({}, {}, False),
+    ({"PY_BUILD_CMAKE_VERBOSE": "1"}, {}, True),
+    ({"PY_BUILD_CMAKE_VERBOSE": ""}, {}, True),           # empty is truthy, as for -C verbose
+    ({"PY_BUILD_CMAKE_VERBOSE": "0", "GITHUB_RUN_ATTEMPT": "2"}, {}, False),
+    ({"GITHUB_RUN_ATTEMPT": "2"}, {}, True),              # a re-run in GitHub Actions
+    ({"GITHUB_RUN_ATTEMPT": "1"}, {}, False),
+    ({"GITHUB_RUN_ATTEMPT": "x"}, {}, False),
+    ({"PY_BUILD_CMAKE_VERBOSE": "1"}, {"verbose": "false"}, False),  # -C verbose wins
+])
+def test_verbose_from_the_environment(env: dict[str, str], settings: dict[str, str],
+                                      verbose: bool) -> None:
+    assert Settings.parse(settings, env=env).verbose is verbose
+
+
+@pytest.mark.parametrize(("line", "value"), [
+    ("editable.build_hook=True", True), ("editable.build_hook=true", True),
+    ("editable.build_hook=False", False),
+])
+def test_capitalised_booleans(project: Path, line: str, value: bool) -> None:
+    assert config.load(project, Settings(override=[line])).editable.build_hook is value
+
+
+def test_a_bool_option_refuses_a_spaced_true(project: Path) -> None:
+    """`key = true` is the string " true" in py-build-cmake's language: a clear error, not True."""
+    with pytest.raises(ConfigError) as e:
+        config.load(project, Settings(override=["editable.build_hook = true"]))
+    assert str(e.value) == ("-C override=editable.build_hook = true: editable.build_hook: "
+                            "expected true or false, found a string (' true') (spaces around a "
+                            "bare value are part of it: write KEY=VALUE)")
+
+
+def test_clearing_a_whole_section(project: Path) -> None:
+    """`cmake=!` (py-build-cmake's clear on a section): no CMake build, a pure-Python wheel."""
+    cfg = config.load(project, Settings(override=["cmake=!"]))
+    assert cfg.cmake == [] and cfg.wheel.pure_python
+    assert "cmake.build_type" not in cfg.provenance
+    cfg = config.load(project, Settings(override=["cmake=!", "cmake.build_type=Again"]))
+    assert [(c.build_type, c.args) for c in cfg.cmake] == [("Again", [])]
+    assert cfg.provenance["cmake.build_type"] == ["-C override=cmake.build_type=Again"]
+    for line in ("linux=!", "linux.cmake=!", "cross=!"):
+        with pytest.raises(ConfigError, match=r"'=!' clears an option, or one of the sections "
+                                              r"module, editable, sdist, cmake, wheel, stubgen"):
+            config.load(project, Settings(override=[line]))

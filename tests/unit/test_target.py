@@ -120,7 +120,9 @@ def test_invalid_tag(kind: str, value: list[str]) -> None:
 
 
 def test_platform_tag_guess_natively() -> None:
-    expected = next(iter(ptags.sys_tags())).platform
+    platforms = list(ptags.platform_tags())
+    expected = next((p for p in platforms if p.startswith(("manylinux_", "musllinux_"))),
+                    platforms[0])
     tags = native().tags(wheel_cfg(platform_tag=["guess"]))
     assert tags.platform == [expected]
     if THIS_MACHINE:
@@ -152,8 +154,23 @@ def test_cross_linux_aarch64() -> None:
     assert str(t.tags(wheel_cfg(pure_python=True))) == "py3-none-any"
 
 
-def test_cross_without_soabi_uses_a_plain_suffix() -> None:
-    assert aarch64().ext_suffix == ".so"
+@pytest.mark.parametrize(("kw", "soabi"), [
+    ({}, "cpython-312-aarch64-linux-gnu"),
+    ({"arch": "linux_armv7l"}, "cpython-312-arm-linux-gnueabihf"),
+    ({"arch": "manylinux_2_17_i686"}, "cpython-312-i386-linux-gnu"),  # Debian's multiarch name
+    ({"arch": "linux_ppc64le", "version": "313", "abi": "cp313t"},
+     "cpython-313t-powerpc64le-linux-gnu"),
+])
+def test_cross_without_soabi_derives_the_targets_suffix(kw: dict[str, str], soabi: str) -> None:
+    """The seed's form (no sysroot, no soabi) still names modules like the target would."""
+    t = aarch64(**kw)
+    assert (t.soabi, t.ext_suffix) == (soabi, f".{soabi}.so")
+
+
+def test_pypy_cross_target_without_soabi_keeps_a_plain_suffix() -> None:
+    t = cross_target(CrossConfig(implementation="pp", version="310", arch="linux_aarch64"),
+                     native())
+    assert (t.soabi, t.ext_suffix) == (None, ".so")
 
 
 def test_cross_paths_are_passed_through(tmp_path: Path) -> None:
@@ -306,6 +323,9 @@ def sysroot(tmp_path: Path) -> Path:
     lib = root / "usr" / "lib" / "python3.12"
     lib.mkdir(parents=True)
     (lib / "_sysconfigdata__linux_aarch64-linux-gnu.py").write_text(SYSCONFIGDATA)
+    include = root / "usr" / "include" / "python3.12"
+    include.mkdir(parents=True)
+    (include / "Python.h").write_text("/* the target's */\n")
     return root
 
 
@@ -331,6 +351,8 @@ def test_sysroot_fills_in_the_target(sysroot: Path) -> None:
 
 
 def test_explicit_cross_keys_win_over_the_sysroot(sysroot: Path, tmp_path: Path) -> None:
+    (tmp_path / "inc").mkdir()
+    (tmp_path / "inc" / "Python.h").write_text("")
     t = cross_target(CrossConfig(sysroot=sysroot, arch="manylinux_2_28_aarch64",
                                  include_dir=tmp_path / "inc", library=tmp_path / "lib.so",
                                  soabi="custom"), native())
@@ -392,3 +414,193 @@ def test_pypy_cross_target_gets_pypys_abi_tag() -> None:
                      native())
     assert str(t.tags(wheel_cfg())) == "pp310-pypy310_pp73-linux_aarch64"
     assert t.interpreter_id == "PyPy"
+
+
+# ------------------------------------------------------------------ the architecture table
+
+
+def elf_file(path: Path, machine: int, bits: int = 64, big: bool = False, flags: int = 0) -> Path:
+    """A minimal ELF header: e_ident, e_type, e_machine, ..., e_flags where the class puts it."""
+    order = "big" if big else "little"
+    word = 4 if bits == 32 else 8
+    head = (b"\x7fELF" + bytes([1 if bits == 32 else 2, 2 if big else 1, 1]) + bytes(9)
+            + (3).to_bytes(2, order) + machine.to_bytes(2, order) + (1).to_bytes(4, order)
+            + bytes(3 * word) + flags.to_bytes(4, order) + bytes(16))
+    path.write_bytes(head)
+    return path
+
+
+def test_elf_header_reads_class_byte_order_and_flags(tmp_path: Path) -> None:
+    assert elf.header(elf_file(tmp_path / "a", 40, 32, flags=0x5000400)) == (40, 32, False,
+                                                                             0x5000400)
+    assert elf.header(elf_file(tmp_path / "b", 22, 64, big=True, flags=7)) == (22, 64, True, 7)
+    (tmp_path / "c").write_bytes(b"#!/bin/sh\n" * 8)
+    assert elf.header(tmp_path / "c") is None
+
+
+@pytest.mark.parametrize(("platform", "header", "refusal"), [
+    ("linux_aarch64", (183, 64, False, 0), None),
+    ("linux_armv7l", (40, 32, False, 0x5000400), None),
+    ("linux_armv7l", (40, 32, False, 0x5000200),
+     "an ELF binary for arm (32-bit, little-endian, soft-float), but the wheel is tagged "
+     "linux_armv7l (expects arm (32-bit, little-endian, hard-float))"),
+    ("linux_ppc64", (21, 64, False, 0),
+     "an ELF binary for ppc64 (64-bit, little-endian), but the wheel is tagged linux_ppc64 "
+     "(expects ppc64 (64-bit, big-endian))"),
+    ("linux_ppc64le", (21, 64, False, 0), None),
+    ("linux_i686", (62, 64, False, 0),
+     "an ELF binary for x86_64 (64-bit, little-endian), but the wheel is tagged linux_i686 "
+     "(expects x86 (32-bit, little-endian))"),
+    ("manylinux_2_17_s390x", (22, 64, True, 0), None),
+    ("linux_s390x", (22, 32, True, 0),
+     "an ELF binary for s390 (32-bit, big-endian), but the wheel is tagged linux_s390x "
+     "(expects s390 (64-bit, big-endian))"),
+    ("linux_riscv64", (243, 64, False, 5), None),
+])
+def test_elf_check_compares_the_whole_header(tmp_path: Path, platform: str,
+                                             header: tuple[int, int, bool, int],
+                                             refusal: str | None) -> None:
+    from crosswheel.errors import BuildError
+    from crosswheel.wheel import Entry
+
+    machine, bits, big, flags = header
+    so = elf_file(tmp_path / "m.so", machine, bits, big, flags)
+    t = replace(native(), os="linux", platform=platform, soabi=None, cross=True)
+    entries = [Entry("pkg/m.so", source=so)]
+    if refusal is None:
+        elf.check_entries(entries, t)
+    else:
+        with pytest.raises(BuildError) as e:
+            elf.check_entries(entries, t)
+        assert str(e.value) == f"pkg/m.so: {refusal}"
+
+
+@pytest.mark.parametrize(("arch", "message"), [
+    ("linux_arm64", "cross.arch: 'linux_arm64': 'arm64' is not a wheel architecture; did you "
+                    "mean linux_aarch64?"),
+    ("linux_amd64", "cross.arch: 'linux_amd64': 'amd64' is not a wheel architecture; did you "
+                    "mean linux_x86_64?"),
+    ("musllinux_1_2_i386", "cross.arch: 'musllinux_1_2_i386': 'i386' is not a wheel "
+                           "architecture; did you mean musllinux_1_2_i686?"),
+    ("linux_ppc64el", "cross.arch: 'linux_ppc64el': 'ppc64el' is not a wheel architecture; "
+                      "did you mean linux_ppc64le?"),
+    ("manylinux2014_armhf", "cross.arch: 'manylinux2014_armhf': 'armhf' is not a wheel "
+                            "architecture; did you mean manylinux2014_armv7l?"),
+    ("linux_armv8l", "cross.arch: 'linux_armv8l': unknown architecture 'armv8l' (known: "
+                     "aarch64, armv6l, armv7l, i686, loongarch64, mips64, ppc64, ppc64le, "
+                     "riscv64, s390x, x86_64)"),
+    ("aarch64", "cross.arch: 'aarch64' is not a Linux platform tag (expected linux_<arch>, "
+                "manylinux_<x>_<y>_<arch> or musllinux_<x>_<y>_<arch>)"),
+])
+def test_arch_names_are_checked(arch: str, message: str) -> None:
+    with pytest.raises(ConfigError) as e:
+        cross_target(CrossConfig(arch=arch, os="linux"), native())
+    assert str(e.value) == message
+
+
+@pytest.mark.parametrize("platform", ["linux_x86_64", "linux_i686", "manylinux_2_28_aarch64",
+                                      "musllinux_1_2_armv7l", "manylinux1_x86_64",
+                                      "linux_armv6l", "linux_ppc64le", "linux_ppc64",
+                                      "manylinux_2_31_s390x", "linux_riscv64",
+                                      "manylinux_2_36_loongarch64"])
+def test_known_linux_platform_tags_are_accepted(platform: str) -> None:
+    assert cross_target(CrossConfig(arch=platform), native()).platform == platform
+
+
+def test_every_row_is_consistent() -> None:
+    from crosswheel import arch
+
+    for a in arch.ARCHES:
+        assert arch.for_platform(f"linux_{a.wheel}") is a
+        assert arch.for_triple(a.triple) in (a, arch.for_platform("linux_armv7l"))
+        assert "-linux-gnu" in a.multiarch
+        assert (a.hard_float is not None) == (a.elf_machine == 40)
+        assert a.zig and a.qemu and a.cmake_processor
+    assert arch.for_triple("arm-linux-gnueabi") is None  # soft-float: no wheel tag names it
+    assert arch.for_triple("i686-linux-gnu").multiarch == "i386-linux-gnu"
+    assert arch.for_platform("linux_i686").qemu == "i386"
+
+
+def test_toolchain_file_for_i686_uses_debians_multiarch_folder_and_qemu_i386(
+        tmp_path: Path) -> None:
+    import shutil
+
+    from crosswheel import toolchain
+
+    t = replace(cross_target(CrossConfig(triple="i686-linux-gnu"), native()), sysroot=tmp_path)
+    text = toolchain.generate(t, cxx=True)
+    assert "set(CMAKE_SYSTEM_PROCESSOR i686)" in text
+    assert "set(CMAKE_LIBRARY_ARCHITECTURE i386-linux-gnu)" in text
+    qemu = shutil.which("qemu-i386-static")
+    assert qemu and f'set(CMAKE_CROSSCOMPILING_EMULATOR "{qemu};-L;{tmp_path}")' in text
+
+
+@pytest.mark.parametrize(("cmakelists", "cxx"), [
+    ("project(p LANGUAGES C)", False),
+    ("project(p VERSION 1.0 LANGUAGES C DESCRIPTION x)", False),
+    ("project(p C)", False),
+    ("project(p)", True),
+    ("project(p VERSION 1.0)", True),
+    ("project(p LANGUAGES CXX)", True),
+    ("project(p LANGUAGES C)\nenable_language(CXX)", True),
+    ("# project(p CXX)\nproject(p LANGUAGES C)", False),
+])
+def test_uses_cxx(tmp_path: Path, cmakelists: str, cxx: bool) -> None:
+    from crosswheel import toolchain
+
+    (tmp_path / "CMakeLists.txt").write_text(f"cmake_minimum_required(VERSION 3.17)\n{cmakelists}\n")
+    assert toolchain.uses_cxx(tmp_path) is cxx
+
+
+def test_elf_check_of_an_unknown_native_arch_compares_with_the_interpreter(
+        tmp_path: Path) -> None:
+    from crosswheel.errors import BuildError
+    from crosswheel.wheel import Entry
+
+    own = elf.header(Path(sys.executable))
+    assert own is not None
+    t = replace(native(), os="linux", platform="linux_armv8l", executable=Path(sys.executable))
+    same = elf_file(tmp_path / "same.so", own.machine, own.bits, own.big_endian)
+    elf.check_entries([Entry("pkg/same.so", source=same)], t)
+    other = elf_file(tmp_path / "other.so", 22, 64, big=True)
+    with pytest.raises(BuildError, match=r"^pkg/other\.so: an ELF binary for s390 "):
+        elf.check_entries([Entry("pkg/other.so", source=other)], t)
+    with pytest.raises(BuildError, match="linux_armv8l, an architecture crosswheel does not"):
+        elf.check_entries([Entry("pkg/other.so", source=other)], replace(t, cross=True))
+
+
+def test_platform_tag_overrides_are_checked_like_cross_arch() -> None:
+    with pytest.raises(ConfigError) as e:
+        native().tags(wheel_cfg(platform_tag=["manylinux_2_28_amd64"]))
+    assert str(e.value) == ("wheel.platform_tag: 'manylinux_2_28_amd64': 'amd64' is not a wheel "
+                            "architecture; did you mean manylinux_2_28_x86_64?")
+    assert native().tags(wheel_cfg(platform_tag=["win_amd64"])).platform == ["win_amd64"]
+
+
+def test_version_must_match_the_sysroots_python(sysroot: Path) -> None:
+    with pytest.raises(ConfigError) as e:
+        cross_target(CrossConfig(sysroot=sysroot, version="311"), native())
+    assert str(e.value) == f"cross.version: '311', but cross.sysroot {sysroot} holds Python 3.12"
+    assert cross_target(CrossConfig(sysroot=sysroot, version="312"), native()).version == "312"
+
+
+def test_sysroot_without_python_h_names_the_debian_package(sysroot: Path) -> None:
+    (sysroot / "usr/include/python3.12/Python.h").unlink()
+    with pytest.raises(ConfigError) as e:
+        cross_target(CrossConfig(sysroot=sysroot), native())
+    assert str(e.value) == (f"cross.sysroot: no Python.h for Python 3.12 in "
+                            f"{sysroot}/usr/include/python3.12 (on Debian, unpack "
+                            "libpython3.12-dev:arm64 into the sysroot)")
+
+
+@pytest.mark.parametrize(("cross", "message"), [
+    ({"triple": "s390x-linux-gnu"}, "cross.triple: 's390x-linux-gnu' compiles for s390x, but "
+                                    "cross.sysroot {sysroot} holds a Python for aarch64-linux-gnu"),
+    ({"arch": "linux_armv7l"}, "cross.arch: 'linux_armv7l' is armv7l, but cross.sysroot {sysroot} "
+                               "holds a Python for aarch64-linux-gnu"),
+])
+def test_triple_arch_and_sysroot_must_agree(sysroot: Path, cross: dict[str, str],
+                                            message: str) -> None:
+    with pytest.raises(ConfigError) as e:
+        cross_target(CrossConfig(sysroot=sysroot, **cross), native())  # type: ignore[arg-type]
+    assert str(e.value) == message.format(sysroot=sysroot)

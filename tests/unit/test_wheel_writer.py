@@ -157,7 +157,8 @@ def test_modes_are_normalised(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("epoch", "date"), [
     (None, (1980, 1, 1, 0, 0, 0)),
     ("1700000000", (2023, 11, 14, 22, 13, 20)),
-    ("0", (1980, 1, 1, 0, 0, 0)),  # before 1980: a zip cannot hold it
+    ("315532800", (1980, 1, 1, 0, 0, 0)),  # the first time a zip can hold
+    ("4354819199", (2107, 12, 31, 23, 59, 58)),  # the last (in 2-second steps)
 ])
 def test_dates_from_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                       epoch: str | None, date: tuple[int, ...]) -> None:
@@ -168,12 +169,28 @@ def test_dates_from_source_date_epoch(tmp_path: Path, monkeypatch: pytest.Monkey
         assert {i.date_time for i in zf.infolist()} == {date}
 
 
-def test_bad_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+@pytest.mark.parametrize("epoch", ["yesterday", "1e9", "-1", "+1700000000", "1_700_000_000",
+                                   "0x6553f100", "\u0661\u0667" + "\u0660" * 8])
+def test_bad_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                               epoch: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     staging = stage(tmp_path / "s", FILES)
-    with pytest.raises(BuildError, match=r"^SOURCE_DATE_EPOCH: expected an integer, found "
-                                         r"'yesterday'$"):
+    with pytest.raises(BuildError) as e:
         write(tmp_path / "out", staging)
+    assert str(e.value) == f"SOURCE_DATE_EPOCH: expected an integer, found {epoch!r}"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("epoch", ["0", "315532799", "4354819200", "99999999999"])
+def test_source_date_epoch_a_zip_cannot_hold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             epoch: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    staging = stage(tmp_path / "s", FILES)
+    with pytest.raises(BuildError) as e:
+        write(tmp_path / "out", staging)
+    assert str(e.value) == (f"SOURCE_DATE_EPOCH: {epoch} is outside the dates a zip file can "
+                            "hold; expected an integer from 315532800 (1980-01-01) to "
+                            "4354819199 (2107-12-31)")
 
 
 def test_byte_identical_from_different_staging_folders(tmp_path: Path) -> None:
@@ -275,11 +292,11 @@ def test_nothing_left_in_the_output_folder_when_writing_fails(tmp_path: Path) ->
     out = tmp_path / "out"
     out.mkdir()
     (out / "other.txt").write_text("kept")
-    with pytest.raises(OSError):
+    with pytest.raises(BuildError, match=r"^cannot write .*\.whl: .*/vanished\.py: No such file"):
         wheel.write(out, project(), NATIVE, False, entries, staging)
     assert sorted(os.listdir(out)) == ["other.txt"]
     # A license file that is missing fails the same way.
-    with pytest.raises(OSError):
+    with pytest.raises(BuildError, match=r"^cannot write .*\.whl: .*/LICENSE: No such file"):
         wheel.write(out, project(["LICENSE"]), NATIVE, False, entries[:-1], staging)
     assert sorted(os.listdir(out)) == ["other.txt"]
 

@@ -16,6 +16,8 @@
 #define CW_TARGET_ARCH "riscv64"
 #elif defined(__powerpc64__)
 #define CW_TARGET_ARCH "ppc64"
+#elif defined(__s390x__)
+#define CW_TARGET_ARCH "s390x"
 #else
 #define CW_TARGET_ARCH "unknown"
 #endif

@@ -121,10 +121,13 @@ def finalize(project_dir: Path, pyproject: dict[str, Any], table_name: str | Non
     w = _defaults(O.WHEEL, merged.get("wheel", {}), project_dir)
     if w["pure_python"] is None:
         w["pure_python"] = not cmake_cfgs
-    if w["build_tag"] is not None and (not w["build_tag"][:1].isdigit() or "-" in w["build_tag"]):
+    # The wheel spec's build tag: a digit, then letters, digits, '_' or '.'; it becomes part of
+    # the wheel's file name, so nothing else (no '/', '-' or space) may get through.
+    if w["build_tag"] is not None and not re.fullmatch(r"[0-9][A-Za-z0-9_.]*", w["build_tag"]):
         where = (provenance.get("wheel.build_tag") or ["configuration"])[-1]
         raise ConfigError(f"{where}: wheel.build_tag: expected a string starting with a digit "
-                          f"and without '-', found {w['build_tag']!r}")
+                          f"and without '-', found {w['build_tag']!r} (the wheel spec allows a "
+                          "digit, then letters, digits, '_' and '.')")
     if not MANYLINUX_SETTING.fullmatch(w["manylinux"]):
         where = (provenance.get("wheel.manylinux") or ["configuration"])[-1]
         raise ConfigError(f"{where}: wheel.manylinux: expected 'off', 'auto' or a level like "

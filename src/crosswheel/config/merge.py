@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import copy
+import os
 from typing import Any
 
 from .. import options as O
 from ..errors import ConfigError
 from ..overrides import CLEAR
+
+
+def edit_string(current: str | None, edits: list[tuple[str, str]]) -> str:
+    """Apply text edits (as validate.env_value lists them) to a string option's value."""
+    result = current or ""
+    for op, x in edits:
+        if op == "=":
+            result = x
+        elif op == "+":
+            result += x
+        elif op == "prepend":
+            result = x + result
+        elif op in ("+(path)", "prepend(path)"):
+            first, last = (result, x) if op == "+(path)" else (x, result)
+            result = f"{first}{os.pathsep}{last}" if first and last else first + last
+        else:  # "-"
+            result = result.replace(x, "")
+    return result
 
 
 def _apply_list(current: list[str] | None, new: Any, append_default: bool) -> list[str]:
@@ -30,7 +49,9 @@ def _apply_cmake_option(current: dict[str, Any] | None, spec: dict[str, Any], wh
     if spec.get("remove"):
         cur["value"] = [x for x in cur["value"] if x not in spec["remove"]]
     if spec["type"]:
-        if cur["type"] and cur["type"] != spec["type"] and spec["strict"]:
+        # A PATH may be made more specific (FILEPATH), as py-build-cmake allows.
+        refines = (cur["type"], spec["type"]) == ("PATH", "FILEPATH")
+        if cur["type"] and cur["type"] != spec["type"] and spec["strict"] and not refines:
             raise ConfigError(f"{where}: cmake.options.{name}: type {spec['type']} conflicts with "
                               f"{cur['type']} set earlier (add strict = false to allow)")
         cur["type"] = spec["type"]
@@ -46,8 +67,8 @@ def _record(prov: dict[str, list[str]], key: str, opt: O.Option, v: Any, had: bo
         for name, spec in v.items():
             edits = spec is not CLEAR and any(spec.get(x) for x in ("append", "prepend", "remove"))
             prov[f"{key}.{name}"] = [*prov.get(f"{key}.{name}", []), where] if edits else [where]
-    elif (opt.kind == "dict" or isinstance(v, dict)
-          or (opt.kind == "list+" and had)):
+    elif (opt.kind == "dict" or isinstance(v, dict) or (opt.kind == "list+" and had)
+          or (opt.kind == "str" and isinstance(v, list))):  # text edits of a string
         prov[key] = [*prov.get(key, []), where]
     else:
         prov[key] = [where]
@@ -97,6 +118,8 @@ def merge_section(base: dict[str, Any], frag: dict[str, Any], section: O.Section
                     old = values.get(name)
                     values[name] = ([("=", old)] if isinstance(old, str) else old or []) + x
             out[k] = values
+        elif opt.kind == "str" and isinstance(v, list):  # text edits from an override line
+            out[k] = edit_string(out.get(k), v)
         else:
             out[k] = v
     return out

@@ -60,6 +60,8 @@ class CMakeConfig:
     install_components: list[str]
     env: dict[str, str]
     compiler_launcher: str | None = None
+    find_python_build_artifacts_prefix: str | None = None
+    find_python3_build_artifacts_prefix: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,10 @@ class Config:
     provenance: dict[str, list[str]] = field(default_factory=dict)  # "cmake.args" -> sources
 
 
+# The names Python's logging module gives levels (py-build-cmake's -C loglevel=...).
+_LOG_LEVELS = ("CRITICAL", "FATAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "NOTSET")
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the frontend passed as config settings (`-C key=value`)."""
@@ -141,12 +147,20 @@ class Settings:
     verbose: bool = False
 
     @classmethod
-    def parse(cls, settings: Mapping[str, Any] | None, cwd: Path | None = None) -> Settings:
+    def parse(cls, settings: Mapping[str, Any] | None, cwd: Path | None = None,
+              env: Mapping[str, str] | None = None) -> Settings:
+        """`env` (the hooks pass os.environ) gives py-build-cmake's verbose default:
+        PY_BUILD_CMAKE_VERBOSE, else a GitHub Actions re-run (GITHUB_RUN_ATTEMPT > 1);
+        `-C verbose` wins over both."""
         cwd = cwd or Path.cwd()
+        env = env or {}
         local: list[Path] = []
         cross: list[Path] = []
         override: list[str] = []
-        verbose = False
+        attempt = env.get("GITHUB_RUN_ATTEMPT", "")
+        verbose = (env["PY_BUILD_CMAKE_VERBOSE"].strip().lower() in TRUTHY
+                   if "PY_BUILD_CMAKE_VERBOSE" in env
+                   else attempt.isdigit() and int(attempt) > 1)
         for raw_key, raw in (settings or {}).items():
             key = raw_key.lstrip("-")
             values = raw if isinstance(raw, list) else [raw]
@@ -162,9 +176,17 @@ class Settings:
                     raise ConfigError(f"config setting {raw_key}: expected one of "
                                       f"{sorted(TRUTHY | FALSY)}, found {values[-1]!r}")
                 verbose = text in TRUTHY
+            elif key == "verbose-env":  # py-build-cmake's: print the environment when verbose
+                if str(values[-1]).strip().lower() not in TRUTHY | FALSY:
+                    raise ConfigError(f"config setting {raw_key}: expected one of "
+                                      f"{sorted(TRUTHY | FALSY)}, found {values[-1]!r}")
+            elif key == "loglevel":  # py-build-cmake's logging level; crosswheel does not log
+                if str(values[-1]).strip().upper() not in _LOG_LEVELS:
+                    raise ConfigError(f"config setting {raw_key}: expected one of "
+                                      f"{', '.join(_LOG_LEVELS)}, found {values[-1]!r}")
             else:
-                unknown_key(key, ["local", "cross", "override", "o", "verbose", "V"],
-                         "config settings (-C)")
+                unknown_key(key, ["local", "cross", "override", "o", "verbose", "V",
+                                  "verbose-env", "loglevel"], "config settings (-C)")
         return cls(local, cross, override, verbose)
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from .. import options as O
 from ..errors import ConfigError
-from ..overrides import parse_line, parse_lines
-from ..toml import read_toml
+from ..overrides import CLEAR, parse_cli, parse_file, to_fragment
+from ..toml import read_text, read_toml
 from .finalize import finalize
 from .merge import merge_section
 from .model import Config, CrossConfig, Settings
@@ -51,26 +51,43 @@ class _Layer:
 
 
 def _file_layers(path: Path, cross: bool) -> list[_Layer]:
-    """A .toml or .pbc override file as layers; a cross file's top level is the cross section."""
+    """A .toml or .pbc override file as layers, one per .pbc line.
+
+    As in py-build-cmake, a cross file (either kind) is the cross section: its `os`, `arch` and
+    `cmake.build_args` are cross.os, cross.arch and cross.cmake.build_args. A local file is the
+    top level of the tool table.
+    """
     if not path.is_file():
         raise ConfigError(f"{path}: file not found")
+    if path.suffix not in (".toml", ".pbc"):
+        raise ConfigError(f"{path}: unsupported extension (a config file is .toml or .pbc)")
     base = path.parent.resolve()
     if path.suffix == ".pbc":
-        text = path.read_text(encoding="utf-8")
-        return [_Layer(src, validate(frag, src, base, "", lines=True))
-                for frag, src in parse_lines(text, str(path))]
-    data = read_toml(path)
-    if cross:
-        root = O.Section("", "", O.CROSS.options, overrides=O.OVERRIDABLE)
-        return [_Layer(str(path), {"cross": validate(data, str(path), base, "", root)})]
-    return [_Layer(str(path), validate(data, str(path), base, ""))]
+        text = read_text(path)
+        items = [(to_fragment(o), f"{path}:{n}") for o, n in parse_file(text, str(path))]
+    else:
+        items = [(read_toml(path), str(path))]
+    if not cross:
+        return [_Layer(src, validate(data, src, base, "", lines=path.suffix == ".pbc"))
+                for data, src in items]
+    root = O.Section("", "", O.CROSS.options, overrides=O.OVERRIDABLE)
+    out = []
+    for data, src in items:
+        if isinstance(data, dict) and "cross" in data:
+            # crosswheel used to read a cross .pbc file at the top level (`cross.arch=...`).
+            raise ConfigError(f"{src}: a cross file is the [cross] section already: write "
+                              f"`arch = ...`, `cmake.args += ...`, not `cross.arch = ...`")
+        out.append(_Layer(src, {"cross": validate(data, src, base, "", root,
+                                                  lines=path.suffix == ".pbc")}))
+    return out
 
 
 def _override_layers(lines: list[str], cwd: Path) -> list[_Layer]:
     out = []
     for line in lines:
         src = f"-C override={line}"
-        out.append(_Layer(src, validate(parse_line(line, src), src, cwd, "", lines=True)))
+        frag = to_fragment(parse_cli(line, src))
+        out.append(_Layer(src, validate(frag, src, cwd, "", lines=True)))
     return out
 
 
@@ -106,9 +123,9 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
         for suffix in (".toml", ".pbc"):
             p = project_dir / f"{stem}.cross{suffix}"
             if p.is_file():
-                crosses += _file_layers(p, cross=p.suffix == ".toml")
+                crosses += _file_layers(p, cross=True)
     for p in settings.cross if with_cross else ():
-        crosses += _file_layers(p, cross=p.suffix != ".pbc")
+        crosses += _file_layers(p, cross=True)
     overrides = _override_layers(settings.override, Path.cwd())
     layers = [_Layer(src, base), *locals_, *crosses, *overrides]
 
@@ -144,16 +161,24 @@ def load(project_dir: Path, settings: Settings | None = None, with_cross: bool =
         sections_of(layer.tree.get(os_name, {}), f"{layer.source} [{os_name}]")
 
     merged: dict[str, dict[str, Any]] = {}
+    cmake_patches: list[tuple[dict[str, Any], str]] = []
     for name, frag, source in patches:
-        merged[name] = merge_section(merged.get(name, {}), frag, O.SECTIONS[name], source,
-                                     provenance)
+        if frag is CLEAR:  # `cmake=!` and the like: everything before it is dropped
+            merged.pop(name, None)
+            for key in [k for k in provenance if k.startswith(f"{name}.")]:
+                del provenance[key]
+            provenance[name] = [f"cleared by {source}"]
+        else:
+            merged[name] = merge_section(merged.get(name, {}), frag, O.SECTIONS[name], source,
+                                         provenance)
+        if name == "cmake":
+            cmake_patches = [] if frag is CLEAR else [*cmake_patches, (frag, source)]
 
     cross = None
     if crossing:
         values: dict[str, Any] = {k: (Path(v) if O.CROSS.by_name[k].kind == "path" else v)
                                   for k, v in cross_keys.items()}
         cross = CrossConfig(**values)
-    cmake_patches = [(frag, source) for name, frag, source in patches if name == "cmake"]
     return finalize(project_dir, pyproject, table_name, merged, cross, settings.verbose,
                     [layer.source for layer in layers], cmake_patches, provenance,
                     os.environ if env is None else env)
