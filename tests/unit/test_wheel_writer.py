@@ -378,7 +378,9 @@ def test_entries_carry_one_stat_each(tmp_path: Path, monkeypatch) -> None:
     entries = wheel.staged_entries(staging, project())
     assert [e.stat.st_size for e in entries if e.stat] == sorted(range(50), key=lambda i: f"{i}")
     wheel.write(tmp_path / "out", project(), NATIVE, False, entries, staging)
-    assert calls == []  # DirEntry.stat is the only one, and it does not go through os.stat
+    # DirEntry.stat is the only one, and it does not go through os.stat (the output folder
+    # and the wheel's own name are checked, once per wheel).
+    assert [c for c in calls if str(c[0]).startswith(str(staging))] == []
     with zipfile.ZipFile(tmp_path / "out" / wheel.wheel_name(project(), NATIVE)) as zf:
         assert zf.getinfo("my_pkg/m7.py").external_attr >> 16 == 0o100755
 
