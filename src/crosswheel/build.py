@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fnmatch
+import hashlib
 import os
 import platform
 import shutil
@@ -19,7 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # sdist, stubgen and toolchain are imported where used: a no-op rebuild pays for none of them.
-from . import __version__, cmake, config, elf, manylinux, metadata, pure, target, wheel
+from . import (
+    __version__,
+    cmake,
+    config,
+    elf,
+    manylinux,
+    metadata,
+    pure,
+    staging,
+    target,
+    wheel,
+    wheelcache,
+)
 from .archive import check_output, output_path, source_date_epoch
 from .cmake import CMakeStep, Runner
 from .config import CMakeConfig, Config, Settings, StubgenConfig
@@ -308,7 +321,8 @@ def copy_from_native(plan: Plan, runner: Runner) -> None:
     """Step 7 of the native-then-cross build: move matching native files into the staging."""
     assert plan.native_install is not None
     root = plan.native_install
-    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if not p.is_dir())
+    # Regular files only: opening a FIFO to read its ELF header would block.
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
     for pattern in plan.copy_from_native:
         hits = [f for f in files if fnmatch.fnmatchcase(f, pattern)]
         if not hits:
@@ -378,36 +392,94 @@ def build_wheel(project_dir: Path, out_dir: Path, settings: Settings,
 
 
 def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
+    if not plan.steps:
+        try:
+            stage_module(plan, plan.staging)
+            entries = wheel.staged_entries(plan.staging, plan.project,
+                                           top_level=plan.project.module.name.split(".")[0])
+            if plan.pure:
+                pure.check(entries)
+            tags = checked_tags(plan, entries, runner.log)
+            return wheel.write(out_dir, plan.project, tags, plan.pure, entries,
+                               plan.cfg.project_dir)
+        finally:
+            if not plan.cfg.cmake:
+                shutil.rmtree(plan.staging, ignore_errors=True)
+    key = config_key(plan)
+    stage = staging.Staging(plan.staging, key)
+    if plan.native_install is not None:
+        # The native install is a complete native package: stubgen imports it.
+        stage_module(plan, plan.native_install)
+    prepared = False
+    for step in plan.steps:
+        runner.configure(step)
+        runner.build(step)
+        if step.install_prefix == plan.staging and not prepared:
+            # Only now: a failed compile leaves the last good staging folder trusted.
+            prepared = True
+            if not stage.prepare():
+                runner.log(f"staging folder emptied: {plan.staging}")
+            stage.sync_module(plan.project.module.files())
+        installed = runner.install(step)
+        if step.install_prefix == plan.staging:
+            stage.installed(installed)
+    for rel in stage.prune():
+        runner.log(f"removed {rel} from the staging folder: no longer installed")
+    if plan.copy_from_native:
+        copy_from_native(plan, runner)
+    if plan.cfg.stubgen is not None:
+        run_stubgen(plan, runner)
+    reuse = wheelcache.Reuse(plan.staging.parent, key)
     try:
-        stage_module(plan, plan.staging)
-        if plan.native_install is not None:
-            # The native install is a complete native package: stubgen imports it.
-            stage_module(plan, plan.native_install)
-        for step in plan.steps:
-            runner.configure(step)
-            runner.build(step)
-            runner.install(step)
-        if plan.copy_from_native:
-            copy_from_native(plan, runner)
-        if plan.cfg.stubgen is not None:
-            run_stubgen(plan, runner)
         entries = wheel.staged_entries(plan.staging, plan.project,
                                        top_level=plan.project.module.name.split(".")[0])
         if plan.pure:
             pure.check(entries)
-        tags = checked_tags(plan, entries, runner.log)
-        return wheel.write(out_dir, plan.project, tags, plan.pure, entries,
-                           plan.cfg.project_dir)
+        # A member reused from the last wheel passed the ELF checks then, for this same
+        # configuration: only new or changed files are opened.
+        tags = checked_tags(plan, entries, runner.log,
+                            [e for e in entries if e.stat is None or
+                             not reuse.unchanged(e.arcname, e.stat)])
+        whl = wheel.write(out_dir, plan.project, tags, plan.pure, entries,
+                          plan.cfg.project_dir, reuse=reuse)
+        reuse.save(whl)
+        runner.log(f"wheel: {reuse.reused} of {reuse.seen} files copied still compressed from "
+                   "the last wheel")
     finally:
-        if not plan.cfg.cmake:
-            shutil.rmtree(plan.staging, ignore_errors=True)
+        reuse.close()
+    root = len(str(plan.staging)) + 1
+    stage.save((str(e.source)[root:], e.stat) for e in entries
+               if e.source is not None and e.stat is not None)
+    return whl
 
 
-def checked_tags(plan: Plan, entries: list[wheel.Entry], log: Callable[[str], None]) -> Tags:
-    """The wheel's tags once its binaries are proven to fit the target (and a manylinux level)."""
+def config_key(plan: Plan) -> str:
+    """Everything that shapes the staged files and the wheel's bytes: neither the staging
+    folder nor the deflated members of one configuration are used for another. Built from the
+    configuration, not from the CMake command lines, which name the build environment's
+    interpreter and site-packages: those differ in every isolated build."""
+    import dataclasses
+    import json
+    import zlib
+
+    from . import zipwriter
+
+    facts = [__version__, zipwriter.LEVEL, zipwriter.BLOCK, zlib.ZLIB_RUNTIME_VERSION,
+             repr(dataclasses.replace(plan.target, executable=None)), repr(plan.tags),
+             plan.pure, repr(plan.cfg.cmake), repr(plan.cfg.wheel), repr(plan.cfg.cross),
+             repr(plan.cfg.stubgen), str(plan.staging)]
+    return hashlib.sha256(json.dumps(facts).encode()).hexdigest()
+
+
+def checked_tags(plan: Plan, entries: list[wheel.Entry], log: Callable[[str], None],
+                 elf_entries: list[wheel.Entry] | None = None) -> Tags:
+    """The wheel's tags once its binaries are proven to fit the target (and a manylinux level).
+
+    `elf_entries`: the entries to give the ELF checks, when the others are known to pass."""
     if not plan.pure:
         for t in _elf_targets(plan):
-            elf.check_entries(entries, t, plan.target.uses_abi3(plan.cfg.wheel))
+            elf.check_entries(entries if elf_entries is None else elf_entries, t,
+                              plan.target.uses_abi3(plan.cfg.wheel))
     return manylinux.verify(entries, plan.target, plan.cfg, plan.tags, log)
 
 

@@ -97,6 +97,58 @@ class CMakeStep:
         return "\n".join(lines) + "\n"
 
 
+def manifest_name(component: str) -> str:
+    """The install manifest CMake's install script writes for one component (cmake_install.cmake
+    names it so)."""
+    if not component:
+        return "install_manifest.txt"
+    if re.fullmatch(r"[a-zA-Z0-9_.+-]+", component):
+        return f"install_manifest_{component}.txt"
+    return f"install_manifest_{hashlib.md5(component.encode()).hexdigest()}.txt"
+
+
+def _install_scripts(build_dir: Path) -> dict[Path, str]:
+    """The install scripts that `cmake --install` runs: the top one and those it includes."""
+    out: dict[Path, str] = {}
+    todo = [build_dir / "cmake_install.cmake"]
+    while todo:
+        path = todo.pop()
+        if path in out:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue  # not configured yet: cmake --install will say so
+        out[path] = text
+        for m in re.finditer(r'include\("([^"]*cmake_install\.cmake)"\)', text):
+            todo.append(Path(m.group(1).replace("${CMAKE_CURRENT_LIST_DIR}", str(path.parent))))
+    return out
+
+
+def _refuse_outside(step: CMakeStep, scripts: dict[Path, str]) -> None:
+    """Refuse, before anything is installed, rules whose DESTINATION leaves the prefix.
+
+    CMake lists every absolute DESTINATION in CMAKE_ABSOLUTE_DESTINATION_FILES (it would refuse
+    them itself with CMAKE_ERROR_ON_ABSOLUTE_INSTALL_DESTINATION, which `cmake --install` cannot
+    be given), and writes relative ones as "${CMAKE_INSTALL_PREFIX}/<dest>".
+    """
+    bad = []
+    prefix = os.path.normpath(step.install_prefix)
+    for text in scripts.values():
+        for m in re.finditer(r"list\(APPEND CMAKE_ABSOLUTE_DESTINATION_FILES\s+(.*?)\)", text,
+                             re.S):
+            # ${CMAKE_INSTALL_PREFIX}/x written at configure time is absolute, and harmless.
+            bad += [f"{p} (absolute DESTINATION)" for p in re.findall(r'"([^"]*)"', m.group(1))
+                    if not os.path.normpath(p).startswith(prefix + os.sep)]
+        for m in re.finditer(r'DESTINATION "\$\{CMAKE_INSTALL_PREFIX\}/([^"]*)"', text):
+            if ".." in m.group(1).split("/"):
+                bad.append(f"${{CMAKE_INSTALL_PREFIX}}/{m.group(1)} (a DESTINATION with '..')")
+    if bad:
+        raise BuildError(f"install ({step.label}): the project would install outside the staging "
+                         f"folder: {', '.join(sorted(set(bad))[:10])}; nothing was installed. Use "
+                         "a DESTINATION relative to CMAKE_INSTALL_PREFIX, without '..'")
+
+
 def cmake_escape(value: str) -> str:
     return re.sub(r'([\\"$])', r"\\\1", value)
 
@@ -228,9 +280,56 @@ class Runner:
         for cmd in step.build_commands():
             self.run(step, "build", cmd)
 
-    def install(self, step: CMakeStep) -> None:
-        for cmd in step.install_commands():
+    def install(self, step: CMakeStep) -> set[str]:
+        """Run every install command; the files installed, relative to the install prefix.
+
+        CMake's install manifests say what each command installed. A rule that would write
+        outside the prefix (an absolute or `..` DESTINATION) is refused before anything runs;
+        a component that installs nothing is an error, never a wheel without it.
+        """
+        if self.dry_run:
+            for cmd in step.install_commands():
+                self.run(step, "install", cmd)
+            return set()
+        scripts = _install_scripts(step.build_dir)
+        _refuse_outside(step, scripts)
+        prefix = os.path.normpath(step.install_prefix)
+        installed: dict[str, set[str]] = {c: set() for c in step.components}
+        outside: list[str] = []
+        commands = step.install_commands()
+        components = [c for _ in (step.install_configs or [""]) for c in step.components]
+        for cmd, component in zip(commands, components):
+            manifest = step.build_dir / manifest_name(component)
+            manifest.unlink(missing_ok=True)
             self.run(step, "install", cmd)
+            try:
+                lines = manifest.read_text(encoding="utf-8",
+                                           errors="surrogateescape").splitlines()
+            except OSError:
+                raise BuildError(f"install ({step.label}): CMake wrote no install manifest "
+                                 f"({manifest}), so what it installed is unknown") from None
+            for line in filter(None, lines):
+                path = os.path.normpath(line)
+                if path.startswith(prefix + os.sep):
+                    installed[component].add(path[len(prefix) + 1:].replace(os.sep, "/"))
+                else:
+                    outside.append(line)
+        if outside:
+            raise BuildError(f"install ({step.label}): CMake installed outside the staging folder "
+                             f"{prefix}: {', '.join(outside[:10])}; use a DESTINATION relative "
+                             "to CMAKE_INSTALL_PREFIX, without '..'")
+        empty = [c for c, files in installed.items() if not files]
+        if empty:
+            known = sorted(set(re.findall(r'CMAKE_INSTALL_COMPONENT STREQUAL "([^"]*)"',
+                                          "".join(scripts.values()))))
+            what = ("the project installs nothing" if empty == [""] else
+                    f"install component{'s' if len(empty) > 1 else ''} "
+                    f"{', '.join(repr(c) for c in empty)} installed no files")
+            raise BuildError(f"install ({step.label}): {what} (cmake.install_components = "
+                             f"{step.components}; the project's install rules name the "
+                             f"components {', '.join(map(repr, known)) or 'none'}); the wheel "
+                             "would lack them")
+        return set().union(*installed.values())
 
     def _forget_foreign_cache(self, step: CMakeStep) -> None:
         """A cache from another source folder or generator makes CMake fail obscurely: drop it."""

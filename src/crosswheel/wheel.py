@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import base64
+import csv
+import errno
+import io
+import os
 import re
 import shutil
+import stat
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_IXUSR
+from typing import TYPE_CHECKING
 
 from . import __version__, zipwriter
-from .archive import atomic_output, normalized_mode, output_path, source_date_epoch
+from .archive import atomic_output, output_path, source_date_epoch
 from .errors import BuildError
 from .metadata import Project
 from .target import Tags
+
+if TYPE_CHECKING:
+    from .wheelcache import Reuse
 
 _DATA_SCHEMES = ("data", "headers", "platlib", "purelib", "scripts")
 
@@ -24,11 +34,72 @@ class Entry:
     arcname: str
     source: Path | None = None  # a file to stream in, or
     data: bytes | None = None  # bytes made in memory (metadata)
+    stat: os.stat_result | None = None  # of `source` (its target, for a link), when known
 
 
 def wheel_name(project: Project, tags: Tags) -> str:
     build = f"-{tags.build}" if tags.build else ""
     return f"{project.dist_name}-{project.version}{build}-{tags}.whl"
+
+
+# Names a RECORD row, a terminal or a frontend's log could not show faithfully.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _walk(staging: Path, links_out: bool) -> list[tuple[str, str, os.stat_result]]:
+    """(relative name, path, stat) of every file below `staging`, sorted by name.
+
+    One lstat per regular file (scandir's d_type tells folders and links apart for free);
+    links cost one more stat for their target. Nothing is opened: a FIFO must not block us.
+    """
+    out = []
+    root: Path | None = None  # resolved when the first link needs it
+    todo = [(str(staging), "")]
+    while todo:
+        folder, prefix = todo.pop()
+        with os.scandir(folder) as it:
+            for d in sorted(it, key=lambda d: d.name):
+                rel = prefix + d.name
+                if _CONTROL.search(rel):
+                    raise BuildError(f"{rel!r}: a file name with a control character in the "
+                                     "staged files, which a wheel's RECORD cannot hold")
+                if d.is_dir(follow_symlinks=False):
+                    todo.append((d.path, rel + "/"))
+                    continue
+                link = d.is_symlink()
+                try:
+                    st = os.stat(d.path) if link else d.stat(follow_symlinks=False)
+                except FileNotFoundError:
+                    raise BuildError(f"{rel}: a broken symbolic link in the staged files") \
+                        from None
+                except OSError as e:
+                    what = ("leads to itself (a loop)" if e.errno == errno.ELOOP else
+                            f"cannot be followed ({e.strerror})")
+                    raise BuildError(f"{rel}: a symbolic link in the staged files that {what}") \
+                        from None
+                if stat.S_ISDIR(st.st_mode):
+                    # A wheel cannot hold links, and copying the linked folder could duplicate
+                    # files or escape the staging folder.
+                    if links_out:
+                        continue
+                    raise BuildError(f"{rel}: a symbolic link to a folder in the staged files "
+                                     f"(to {os.path.realpath(d.path)}); install the files "
+                                     "themselves")
+                if not stat.S_ISREG(st.st_mode):
+                    kind = ("a FIFO" if stat.S_ISFIFO(st.st_mode) else
+                            "a socket" if stat.S_ISSOCK(st.st_mode) else "a device")
+                    raise BuildError(f"{rel}: {kind} in the staged files; a wheel holds regular "
+                                     "files only")
+                if link and not links_out:
+                    target = os.path.realpath(d.path)
+                    root = root or staging.resolve()
+                    if not Path(target).is_relative_to(root):
+                        raise BuildError(f"{rel}: a symbolic link in the staged files pointing "
+                                         f"out of the staging folder (to {target}); install the "
+                                         "file itself")
+                out.append((rel, d.path, st))
+    out.sort(key=lambda t: t[0])
+    return out
 
 
 def staged_entries(staging: Path, project: Project, top_level: str | None = None,
@@ -38,34 +109,17 @@ def staged_entries(staging: Path, project: Project, top_level: str | None = None
     `top_level`, when given, is the only top-level name (package, module or `name.*` file) the
     wheel may install besides its .data folder and .pth files: anything else would land loose
     in site-packages. Symbolic links leading out of the staging folder are refused unless
-    `links_out` (editable installs link to the sources on purpose).
+    `links_out` (editable installs link to the sources on purpose). Only regular files (or
+    links to them) are accepted, with names a RECORD can hold.
     """
     entries = []
-    root = staging.resolve()
-    for path in sorted(staging.rglob("*")):
-        rel = path.relative_to(staging).as_posix()
-        if path.is_dir():
-            # rglob does not enter a linked folder, so its files would vanish unsaid; a wheel
-            # cannot hold links, and copying could duplicate or escape the staging folder.
-            if path.is_symlink() and not links_out:
-                raise BuildError(f"{rel}: a symbolic link to a folder in the staged files (to "
-                                 f"{path.resolve()}); install the files themselves")
-            continue
+    for rel, path, st in _walk(staging, links_out):
         try:
             rel.encode("utf-8")
         except UnicodeEncodeError:
             raise BuildError(f"{rel!r}: a file name that is not valid UTF-8, which a wheel "
                              "cannot hold") from None
         top, _, rest = rel.partition("/")
-        if path.is_symlink() and not links_out:
-            try:
-                target = path.resolve()
-            except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
-                raise BuildError(f"{rel}: a symbolic link in the staged files that leads to "
-                                 "itself (a loop)") from None
-            if not target.is_relative_to(root):
-                raise BuildError(f"{rel}: a symbolic link in the staged files pointing out of the "
-                                 f"staging folder (to {target}); install the file itself")
         if top.endswith(".data"):
             if _normalize_data_dir(top) != project.data_dir:
                 raise BuildError(f"{rel}: CMake installed into {top}/, but this wheel's data "
@@ -83,9 +137,7 @@ def staged_entries(staging: Path, project: Project, top_level: str | None = None
             raise BuildError(f"{rel}: installed outside the package {top_level!r}; it would land "
                              f"loose in site-packages. Install it under {top_level}/, or under "
                              f"{project.data_dir}/{{scripts,headers,data}}/")
-        if not path.exists():
-            raise BuildError(f"{rel}: a broken symbolic link in the staged files")
-        entries.append(Entry(rel, source=path))
+        entries.append(Entry(rel, source=Path(path), stat=st))
     return entries
 
 
@@ -133,8 +185,12 @@ def write_dist_info(out_dir: Path, project: Project, tags: Tags, pure: bool,
 
 
 def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterable[Entry],
-          project_dir: Path) -> Path:
-    """Write the wheel; the result appears under its final name only once it is complete."""
+          project_dir: Path, reuse: Reuse | None = None) -> Path:
+    """Write the wheel; the result appears under its final name only once it is complete.
+
+    With `reuse`, members it vouches for are copied still deflated from an earlier wheel, and
+    every member written is reported back to it.
+    """
     info = project.dist_info
     meta = dist_info_entries(project, tags, pure, project_dir)
     ordered = sorted(files, key=lambda e: e.arcname) + sorted(meta, key=lambda e: e.arcname)
@@ -147,23 +203,26 @@ def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterab
     final = output_path(out_dir, wheel_name(project, tags))
     with atomic_output(final) as tmp, open(tmp, "wb") as f, \
             zipwriter.ZipWriter(f, date_time) as zw:
-        record = []
+        out = io.StringIO()
+        record = csv.writer(out, lineterminator="\n")
         for e in ordered:
             if e.source is not None:
-                digest, size = zw.add(e.arcname, zipwriter.file_blocks(e.source),
-                                      normalized_mode(e.source), e.source.stat().st_size)
+                st = e.stat or e.source.stat()
+                mode = 0o755 if st.st_mode & S_IXUSR else 0o644
+                hit = reuse.lookup(e.arcname, st) if reuse is not None else None
+                if hit is not None:
+                    start = zw.add_raw(e.arcname, hit.fd, hit.data_offset, hit.crc, hit.csize,
+                                       hit.size, mode)
+                    m = zipwriter.Member(hit.digest, hit.size, hit.crc, hit.csize, start)
+                else:
+                    m = zw.add(e.arcname, zipwriter.file_blocks(e.source), mode, st.st_size)
+                if reuse is not None:
+                    reuse.record(e.arcname, st, m, copied=hit is not None)
             else:
                 assert e.data is not None
-                digest, size = zw.add(e.arcname, zipwriter.bytes_blocks(e.data), 0o644,
-                                      len(e.data))
-            record.append(f"{_csv(e.arcname)},{_record_hash(digest)},{size}")
-        record.append(f"{info}/RECORD,,")
-        text = ("\n".join(record) + "\n").encode()
+                m = zw.add(e.arcname, zipwriter.bytes_blocks(e.data), 0o644, len(e.data))
+            record.writerow([e.arcname, _record_hash(m.digest), m.size])
+        record.writerow([f"{info}/RECORD", "", ""])
+        text = out.getvalue().encode()
         zw.add(f"{info}/RECORD", zipwriter.bytes_blocks(text), 0o644, len(text))
     return final
-
-
-def _csv(field: str) -> str:
-    if "," in field or '"' in field:
-        return '"' + field.replace('"', '""') + '"'
-    return field

@@ -17,7 +17,7 @@ import struct
 import zlib
 from collections import deque
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 if TYPE_CHECKING:  # imported when first needed: small wheels never start a thread
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -44,6 +44,16 @@ def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]
     return h << 11 | mi << 5 | s // 2, (y - 1980) << 9 | mo << 5 | d
 
 
+class Member(NamedTuple):
+    """What `ZipWriter.add` learnt about a member: enough to copy it into a later archive."""
+
+    digest: bytes  # sha256 of the content
+    size: int
+    crc: int
+    csize: int  # deflated size
+    data_offset: int  # where the deflated bytes start in the archive
+
+
 class ZipWriter:
     def __init__(self, f: BinaryIO, date_time: tuple[int, int, int, int, int, int],
                  threads: int | None = None) -> None:
@@ -54,16 +64,13 @@ class ZipWriter:
         self.pool: ThreadPoolExecutor | None = None
 
     def add(self, name: str, blocks: Iterator[bytes], mode: int,
-            expected_size: int) -> tuple[bytes, int]:
-        """Write one member from its data in blocks; returns (sha256 digest, size).
+            expected_size: int) -> Member:
+        """Write one member from its data in blocks; returns its digest, size and place.
 
         `expected_size` decides, before any data is written, whether the local header needs
         zip64 sizes.
         """
-        raw = name.encode()
-        flags = 0 if name.isascii() else 0x800  # UTF-8 name
-        big = expected_size >= ZIP64_SIZE
-        offset = self.f.tell()
+        raw, flags, big, offset = self._begin(name, expected_size)
         self.f.write(self._local(raw, flags, 0, 0, 0, big))
         sha, crc, size, csize = hashlib.sha256(), 0, 0, 0
         inflight: deque[Future[bytes] | bytes] = deque()
@@ -87,6 +94,51 @@ class ZipWriter:
         self.f.seek(offset)
         self.f.write(self._local(raw, flags, crc, csize, size, big))
         self.f.seek(end)
+        self._central(raw, flags, big, offset, crc, csize, size, mode)
+        return Member(sha.digest(), size, crc, csize, end - csize)
+
+    def add_raw(self, name: str, src: int, data_offset: int, crc: int, csize: int, size: int,
+                mode: int) -> int:
+        """Write a member whose deflated bytes are taken unchanged from the file `src` (a file
+        descriptor) at `data_offset`: a member of an earlier archive, made by `add` from the
+        same content, so the result is byte for byte what `add` would write. Returns where the
+        data starts in this archive."""
+        raw, flags, big, offset = self._begin(name, size)
+        self.f.write(self._local(raw, flags, crc, csize, size, big))
+        start = self.f.tell()
+        left, at = csize, data_offset
+        if left >= BLOCK and hasattr(os, "copy_file_range"):
+            # In the kernel, without passing through here (a reflink where the file system
+            # can share blocks). Offsets are explicit: neither file's position moves.
+            self.f.flush()
+            dst = self.f.fileno()
+            try:
+                while left:
+                    n = os.copy_file_range(src, dst, left, at, start + csize - left)
+                    if n <= 0:
+                        break
+                    left -= n
+                    at += n
+            except OSError:  # not supported between these files: copy below
+                pass
+            self.f.seek(start + csize - left)
+        while left:
+            chunk = os.pread(src, min(left, BLOCK), at)
+            if not chunk:
+                raise OSError(f"{name}: the archive to copy from ends early")
+            self.f.write(chunk)
+            left -= len(chunk)
+            at += len(chunk)
+        self._central(raw, flags, big, offset, crc, csize, size, mode)
+        return start
+
+    def _begin(self, name: str, expected_size: int) -> tuple[bytes, int, bool, int]:
+        raw = name.encode()
+        flags = 0 if name.isascii() else 0x800  # UTF-8 name
+        return raw, flags, expected_size >= ZIP64_SIZE, self.f.tell()
+
+    def _central(self, raw: bytes, flags: int, big: bool, offset: int, crc: int, csize: int,
+                 size: int, mode: int) -> None:
         extra_values = [size, csize] if big else []
         if offset >= ZIP64_OFFSET:
             extra_values.append(offset)
@@ -98,7 +150,6 @@ class ZipWriter:
             self.date, crc, _MAX32 if big else csize, _MAX32 if big else size, len(raw),
             len(extra), 0, 0, 0, (0o100000 | mode) << 16,
             _MAX32 if offset >= ZIP64_OFFSET else offset) + raw + extra)
-        return sha.digest(), size
 
     def __enter__(self) -> ZipWriter:
         return self

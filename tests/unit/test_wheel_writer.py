@@ -8,6 +8,7 @@ import hashlib
 import io
 import os
 import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -97,8 +98,14 @@ def test_record_hashes_and_sizes(tmp_path: Path) -> None:
         assert "=" not in digest[len("sha256="):]
         assert int(size) == len(contents[name])
     assert rows[-1] == [f"{INFO}/RECORD", "", ""]
-    # A name with a comma is quoted in the CSV.
-    assert wheel._csv("a,b") == '"a,b"' and wheel._csv('q"') == '"q"""'
+    # Names with a comma or a quote are quoted in the CSV and read back whole.
+    odd = stage(tmp_path / "odd", {"my_pkg/a,b.txt": b"1", 'my_pkg/q"uote.txt': b"2"})
+    with zipfile.ZipFile(write(tmp_path / "out-odd", odd)) as zf:
+        text = zf.read(f"{INFO}/RECORD").decode()
+    assert '"my_pkg/a,b.txt",' in text and '"my_pkg/q""uote.txt",' in text
+    assert [r[0] for r in csv.reader(io.StringIO(text))] == [
+        "my_pkg/a,b.txt", 'my_pkg/q"uote.txt', f"{INFO}/METADATA", f"{INFO}/WHEEL",
+        f"{INFO}/entry_points.txt", f"{INFO}/RECORD"]
 
 
 def test_wheel_metadata_files(tmp_path: Path) -> None:
@@ -310,3 +317,110 @@ def test_wheel_is_a_valid_zip_with_deflate(tmp_path: Path) -> None:
         assert zf.testzip() is None
         assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_DEFLATED}
         assert zf.read("my_pkg/sub/data.txt") == FILES["my_pkg/sub/data.txt"]
+
+
+@pytest.mark.parametrize("name", ["a\nb.txt", "a\rb.txt", "tab\there", "del\x7f", "esc\x1b[0m"])
+def test_control_characters_in_names_are_refused(tmp_path: Path, name: str) -> None:
+    staging = stage(tmp_path / "s", {"my_pkg/__init__.py": b"", f"my_pkg/{name}": b"x"})
+    with pytest.raises(BuildError) as e:
+        wheel.staged_entries(staging, project())
+    assert str(e.value) == (f"{'my_pkg/' + name!r}: a file name with a control character in the "
+                            "staged files, which a wheel's RECORD cannot hold")
+
+
+def test_fifos_and_sockets_are_refused_without_opening_them(tmp_path: Path) -> None:
+    """A FIFO nobody writes to would block forever if it were opened."""
+    import socket
+
+    staging = stage(tmp_path / "s", {"my_pkg/__init__.py": b""})
+    os.mkfifo(staging / "my_pkg" / "pipe")
+    with pytest.raises(BuildError) as e:
+        wheel.staged_entries(staging, project())
+    assert str(e.value) == ("my_pkg/pipe: a FIFO in the staged files; a wheel holds regular "
+                            "files only")
+    (staging / "my_pkg" / "pipe").unlink()
+    # A link to a FIFO is no better.
+    os.mkfifo(tmp_path / "s" / "my_pkg" / "real-pipe")
+    (staging / "my_pkg" / "link").symlink_to("real-pipe")
+    with pytest.raises(BuildError, match=r"^my_pkg/link: a FIFO in the staged files"):
+        wheel.staged_entries(staging, project())
+    (staging / "my_pkg" / "link").unlink()
+    (staging / "my_pkg" / "real-pipe").unlink()
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(staging / "my_pkg" / "sock"))
+        with pytest.raises(BuildError) as e:
+            wheel.staged_entries(staging, project())
+        assert str(e.value) == ("my_pkg/sock: a socket in the staged files; a wheel holds "
+                                "regular files only")
+    finally:
+        sock.close()
+
+
+def test_link_loops_are_errors_naming_the_path(tmp_path: Path) -> None:
+    staging = stage(tmp_path / "s", {"my_pkg/__init__.py": b""})
+    (staging / "my_pkg" / "a").symlink_to("b")
+    (staging / "my_pkg" / "b").symlink_to("a")
+    with pytest.raises(BuildError) as e:
+        wheel.staged_entries(staging, project())
+    assert str(e.value) == "my_pkg/a: a symbolic link in the staged files that leads to itself " \
+        "(a loop)"
+
+
+def test_entries_carry_one_stat_each(tmp_path: Path, monkeypatch) -> None:
+    """Listing costs one stat per regular file, and writing the wheel adds none."""
+    staging = stage(tmp_path / "s", {f"my_pkg/m{i}.py": b"x" * i for i in range(50)},
+                    modes={"my_pkg/m7.py": 0o755})
+    calls = []
+    real_stat, real_lstat = os.stat, os.lstat
+    monkeypatch.setattr(os, "stat", lambda *a, **k: calls.append(a) or real_stat(*a, **k))
+    monkeypatch.setattr(os, "lstat", lambda *a, **k: calls.append(a) or real_lstat(*a, **k))
+    entries = wheel.staged_entries(staging, project())
+    assert [e.stat.st_size for e in entries if e.stat] == sorted(range(50), key=lambda i: f"{i}")
+    wheel.write(tmp_path / "out", project(), NATIVE, False, entries, staging)
+    # DirEntry.stat is the only one, and it does not go through os.stat (the output folder
+    # and the wheel's own name are checked, once per wheel).
+    assert [c for c in calls if str(c[0]).startswith(str(staging))] == []
+    with zipfile.ZipFile(tmp_path / "out" / wheel.wheel_name(project(), NATIVE)) as zf:
+        assert zf.getinfo("my_pkg/m7.py").external_attr >> 16 == 0o100755
+
+
+def test_reuse_copies_unchanged_members_byte_for_byte(tmp_path: Path) -> None:
+    from crosswheel import wheelcache
+
+    staging = stage(tmp_path / "s", FILES)
+    old = time.time() - 3600
+    for p in staging.rglob("*"):
+        os.utime(p, (old, old))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+
+    def build(out: str, key: str = "k") -> tuple[bytes, wheelcache.Reuse]:
+        reuse = wheelcache.Reuse(cache, key)
+        entries = wheel.staged_entries(staging, project())
+        whl = wheel.write(tmp_path / out, project(), NATIVE, False, entries, staging, reuse)
+        reuse.save(whl)
+        return whl.read_bytes(), reuse
+
+    first, r = build("a")
+    assert (r.reused, r.seen) == (0, len(FILES))
+    again, r = build("b")
+    assert again == first and r.reused == len(FILES)
+    assert os.stat(cache / wheelcache.WHEEL).st_ino == os.stat(
+        tmp_path / "b" / wheel.wheel_name(project(), NATIVE)).st_ino  # a link, not a copy
+
+    # Changed now (same size): compressed again, and not recorded while its mtime is recent.
+    init = staging / "my_pkg" / "__init__.py"
+    init.write_bytes(b"from ._core import g\n")
+    changed, r = build("c")
+    assert r.reused == len(FILES) - 1 and changed != first
+    with zipfile.ZipFile(io.BytesIO(changed)) as zf:
+        assert zf.read("my_pkg/__init__.py") == b"from ._core import g\n"
+    assert wheelcache.Reuse(cache, "k").lookup("my_pkg/__init__.py", init.stat()) is None
+    # Another configuration's key finds nothing.
+    assert wheelcache.Reuse(cache, "other").lookup("my_pkg/sub/data.txt",
+                                                   (staging / "my_pkg/sub/data.txt").stat()) is None
+    init.write_bytes(FILES["my_pkg/__init__.py"])
+    os.utime(init, (old + 1, old + 1))
+    back, r = build("d")
+    assert back == first and r.reused == len(FILES) - 1

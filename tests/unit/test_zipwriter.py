@@ -45,8 +45,34 @@ def test_add_returns_the_sha256_and_size(tmp_path: Path) -> None:
 
     data = os.urandom(3 * zipwriter.BLOCK + 5)
     with open(tmp_path / "x.zip", "wb") as f, zipwriter.ZipWriter(f, DT, 2) as zw:
-        digest, size = zw.add("x", zipwriter.bytes_blocks(data), 0o644, len(data))
-    assert (digest, size) == (hashlib.sha256(data).digest(), len(data))
+        m = zw.add("x", zipwriter.bytes_blocks(data), 0o644, len(data))
+    assert (m.digest, m.size) == (hashlib.sha256(data).digest(), len(data))
+    with zipfile.ZipFile(tmp_path / "x.zip") as zf:
+        info = zf.getinfo("x")
+        assert (m.crc, m.csize) == (info.CRC, info.compress_size)
+    raw = (tmp_path / "x.zip").read_bytes()
+    assert raw[m.data_offset - 1:m.data_offset] == b"x"  # the name ends the local header
+
+
+def test_add_raw_copies_a_member_byte_for_byte(tmp_path: Path, monkeypatch) -> None:
+    """A member copied raw from an earlier archive gives the bytes a fresh `add` gives, zip64
+    members and offsets included."""
+    monkeypatch.setattr(zipwriter, "ZIP64_SIZE", 1000)
+    monkeypatch.setattr(zipwriter, "ZIP64_OFFSET", 3000)
+    members = [(f"pkg/m{i}.bin", os.urandom(900 * i) + b"z" * 5000, 0o644 | (i % 2) * 0o111)
+               for i in range(5)]
+    members.append(("pkg/big.bin", os.urandom(3 * zipwriter.BLOCK + 7), 0o644))  # kernel copy
+    write(tmp_path / "fresh.zip", members, threads=2)
+    with open(tmp_path / "first.zip", "wb") as f, zipwriter.ZipWriter(f, DT, 2) as zw:
+        done = [zw.add(n, zipwriter.bytes_blocks(d), mode, len(d)) for n, d, mode in members]
+    with open(tmp_path / "first.zip", "rb") as old, open(tmp_path / "copy.zip", "wb") as f, \
+            zipwriter.ZipWriter(f, DT, 2) as zw:
+        for (name, data, mode), m in zip(members, done):
+            if name.endswith(("1.bin", "3.bin")):  # a mix: some deflated again, some copied
+                zw.add(name, zipwriter.bytes_blocks(data), mode, len(data))
+            else:
+                zw.add_raw(name, old.fileno(), m.data_offset, m.crc, m.csize, m.size, mode)
+    assert (tmp_path / "copy.zip").read_bytes() == (tmp_path / "fresh.zip").read_bytes()
 
 
 def test_zip64_records_where_sizes_offsets_or_counts_need_them(tmp_path: Path,
