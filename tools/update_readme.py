@@ -1,5 +1,5 @@
-"""Regenerate the configuration reference of README.md and docs/configuration.md from
-src/crosswheel/options.py (the one definition of every option)."""
+"""Regenerate the configuration reference (docs/configuration.md) from src/crosswheel/options.py,
+the one definition of every option. (The reference used to live in README.md, hence the name.)"""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def updated(text: str) -> str:
     return re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: body, text, flags=re.S)
 
 
-FILES = [ROOT / "README.md", ROOT / "docs" / "configuration.md"]
+FILES = [ROOT / "docs" / "configuration.md"]
 
 if __name__ == "__main__":
     for path in FILES:

@@ -1,6 +1,6 @@
 """The one definition of crosswheel's configuration options.
 
-Validation (config/validate.py), merging, the CLI's reference and README's reference table are all derived
+Validation (config/validate.py), merging, the CLI's reference and the docs' reference table are all derived
 from the tables below, so an option is added, renamed or documented in exactly one place.
 The names, types and defaults follow py-build-cmake 0.5, so existing projects keep working.
 """
@@ -254,7 +254,7 @@ OVERRIDABLE = ("module", "editable", "sdist", "cmake", "wheel", "stubgen")
 
 
 def reference_markdown() -> str:
-    """The configuration reference as Markdown, for README and `crosswheel config reference`."""
+    """The configuration reference as Markdown, for docs/ and `crosswheel config reference`."""
     out = ["Tables live under `[tool.crosswheel]` (or `[tool.py-build-cmake]`).", ""]
     for section in [*SECTIONS.values(), COMPONENT]:
         out += [f"### `{section.name}`", "", section.doc, ""]
