@@ -127,12 +127,21 @@ def big_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
                            name="big-pkg", hold=True).resolve()
 
 
+def forget_last_wheel(project: Path) -> None:
+    """The next wheel is written afresh: with the reuse cache (wheelcache.py) the writer would
+    copy the blob and LICENSE from the last wheel without opening them, and these tests wait for
+    those very reads."""
+    for cached in (project / u.CACHE).rglob("crosswheel-wheel-cache.*"):
+        cached.unlink()
+
+
 @pytest.mark.parametrize(("target", "sig"), SIGNALS, ids=SIGNAL_IDS)
 def test_signal_while_the_wheel_is_written(tmp_path: Path, big_project: Path, target: str,
                                           sig: int) -> None:
     """The signal comes while the writer opens LICENSE, the last file it reads (after the
     16 MiB member). Once CMake's install step holds, the test takes a lease on LICENSE, so the
     writer's open() blocks and the test sees it happen: no timing involved."""
+    forget_last_wheel(big_project)
     before = u.snapshot(big_project)
     out = tmp_path / "dist"
     installed, release = tmp_path / "installed", tmp_path / "release"
@@ -165,6 +174,7 @@ def test_signal_while_the_wheel_is_written(tmp_path: Path, big_project: Path, ta
 def test_sigkill_while_the_wheel_is_written(tmp_path: Path, big_project: Path) -> None:
     """SIGKILL: nothing can clean up, so the .part file stays; the next build of the same wheel
     removes it (issue 12 §5) and the folder holds just the new wheel."""
+    forget_last_wheel(big_project)
     out = tmp_path / "dist"
     bg = u.Background(big_project, out, "--wheel", log=tmp_path / "log")
     try:
