@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from .errors import BuildError
 from .wheelcache import RACY_NS
 
 FORMAT = 1
@@ -72,9 +73,13 @@ class Staging:
             except FileNotFoundError:
                 same = False
             if not same:
-                _remove(dst)
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, dst)
+                try:
+                    _remove(dst)
+                    dst.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(src, dst)
+                except OSError as e:  # a full disk, most likely
+                    raise BuildError(f"cannot stage {src} into {self.folder}: "
+                                     f"{e.strerror or e}") from None
             self.listed.add(rel)
         self.install_started = time.time_ns()
 
