@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crosswheel.build import compiler_launcher
+from crosswheel.plan import compiler_launcher
 from crosswheel.errors import BuildError
 
 REPO = Path(__file__).resolve().parent.parent
