@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from crosswheel.plan import compiler_launcher
 from crosswheel.errors import BuildError
+from crosswheel.plan import compiler_launcher
 
 REPO = Path(__file__).resolve().parent.parent
 
