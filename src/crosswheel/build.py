@@ -184,8 +184,10 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
         whl = wheel.write(out_dir, plan.project, tags, plan.pure, entries,
                           plan.cfg.project_dir, reuse=reuse)
         reuse.save(whl)
-        runner.log(f"wheel: {reuse.reused} of {reuse.seen} files copied still compressed from "
-                   "the last wheel")
+        runner.log(f"wheel: all {reuse.seen} files unchanged, the last wheel copied whole"
+                   if reuse.copied_whole
+                   else f"wheel: {reuse.reused} of {reuse.seen} files copied still compressed "
+                   "from the last wheel")
     finally:
         reuse.close()
     root = len(str(plan.staging)) + 1

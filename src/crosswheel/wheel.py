@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_IXUSR
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from . import __version__, zipwriter
 from .archive import atomic_output, output_path, source_date_epoch
@@ -188,10 +188,9 @@ def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterab
           project_dir: Path, reuse: Reuse | None = None) -> Path:
     """Write the wheel; the result appears under its final name only once it is complete.
 
-    With `reuse`, members it vouches for are copied still deflated from an earlier wheel, and
-    every member written is reported back to it.
+    With `reuse`, members it vouches for are copied still deflated from an earlier wheel (the
+    whole wheel, when nothing changed), and every member written is reported back to it.
     """
-    info = project.dist_info
     meta = dist_info_entries(project, tags, pure, project_dir)
     ordered = sorted(files, key=lambda e: e.arcname) + sorted(meta, key=lambda e: e.arcname)
     seen: set[str] = set()
@@ -201,13 +200,26 @@ def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterab
         seen.add(e.arcname)
     date_time = time.gmtime(source_date_epoch())[:6]
     final = output_path(out_dir, wheel_name(project, tags))
-    with atomic_output(final) as tmp, open(tmp, "wb") as f, \
-            zipwriter.ZipWriter(f, date_time) as zw:
+    with atomic_output(final) as tmp, open(tmp, "wb") as f:
+        stats = [e.stat or os.stat(e.source) if e.source is not None else None for e in ordered]
+        if reuse is not None:
+            key = reuse.fingerprint(final.name, date_time,
+                                    [(e.arcname, st, e.data) for e, st in zip(ordered, stats)])
+            if reuse.copy_whole(key, f, sum(st is not None for st in stats)):
+                return final
+        _write_members(f, date_time, project.dist_info, list(zip(ordered, stats)), reuse)
+    return final
+
+
+def _write_members(f: BinaryIO, date_time: tuple[int, int, int, int, int, int], info: str,
+                   members: list[tuple[Entry, os.stat_result | None]],
+                   reuse: Reuse | None) -> None:
+    with zipwriter.ZipWriter(f, date_time) as zw:
         out = io.StringIO()
         record = csv.writer(out, lineterminator="\n")
-        for e in ordered:
+        for e, st in members:
             if e.source is not None:
-                st = e.stat or e.source.stat()
+                assert st is not None
                 mode = 0o755 if st.st_mode & S_IXUSR else 0o644
                 hit = reuse.lookup(e.arcname, st) if reuse is not None else None
                 if hit is not None:
@@ -225,4 +237,3 @@ def write(out_dir: Path, project: Project, tags: Tags, pure: bool, files: Iterab
         record.writerow([f"{info}/RECORD", "", ""])
         text = out.getvalue().encode()
         zw.add(f"{info}/RECORD", zipwriter.bytes_blocks(text), 0o644, len(text))
-    return final

@@ -16,18 +16,24 @@ make, ninja and CMake's own up-to-date check place, made safer in two ways:
   zlib version) finds no usable index and compresses everything afresh.
 The deflated bytes depend only on the content (fixed level and block size), so a copied member
 is byte for byte the member a clean build writes.
+
+When every staged file is unchanged and the wheel's name, date and in-memory members (METADATA,
+WHEEL, ...) are too, the wheel a clean build would write is the cached one, byte for byte: the
+index keeps a fingerprint of all that, and such a build copies the cached file whole.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import json
 import os
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from . import zipwriter
 
@@ -58,6 +64,9 @@ class Reuse:
         self.new: dict[str, list] = {}
         self.fd: int | None = None
         self.reused = self.seen = 0
+        self.whole = ""  # the fingerprint of the cached wheel, if it can be copied whole
+        self.copied_whole = False
+        self._fingerprint = ""  # of the wheel being written
         self._load()
 
     def _load(self) -> None:
@@ -75,6 +84,7 @@ class Reuse:
             os.close(fd)
             return
         self.fd, self.old = fd, members
+        self.whole = data.get("whole") or ""
 
     def unchanged(self, arcname: str, st: os.stat_result) -> bool:
         """The last wheel holds this member, made from a file with the same stat."""
@@ -99,6 +109,33 @@ class Reuse:
         self.new[arcname] = [st.st_size, st.st_mtime_ns, st.st_mode,
                              base64.b64encode(m.digest).decode(), m.crc, m.csize, m.data_offset]
 
+    def fingerprint(self, name: str, date_time: tuple[int, ...],
+                    members: list[tuple[str, os.stat_result | None, bytes | None]]) -> str:
+        """What makes the wheel's bytes: its name and date, and each member in order, by the
+        stat of the file it is made from or by its bytes."""
+        h = hashlib.sha256(f"{FORMAT}\0{name}\0{date_time}\0".encode())
+        for arcname, st, data in members:
+            h.update(arcname.encode("utf-8", "surrogateescape") + b"\0")
+            if st is not None:
+                h.update(b"%d %d %d\0" % (st.st_size, st.st_mtime_ns, st.st_mode))
+            else:
+                h.update(hashlib.sha256(data or b"").digest())
+        self._fingerprint = h.hexdigest()
+        return self._fingerprint
+
+    def copy_whole(self, fingerprint: str, out: BinaryIO, files: int) -> bool:
+        """Copy the cached wheel into `out` if it is the wheel with this fingerprint and every
+        file it was made from passed the stat test then (none was racy); False otherwise."""
+        if self.fd is None or not self.whole or self.whole != fingerprint:
+            return False
+        offset = 0
+        while chunk := os.pread(self.fd, 1 << 20, offset):
+            out.write(chunk)
+            offset += len(chunk)
+        self.seen = self.reused = files
+        self.copied_whole = True
+        return True
+
     def close(self) -> None:
         if self.fd is not None:
             os.close(self.fd)
@@ -108,8 +145,10 @@ class Reuse:
         """Make `wheel` (complete, under its final name) the cache of the next build.
 
         A cache that cannot be written (a full disk, say) is dropped: the wheel is fine, and
-        the next build compresses everything."""
+        the next build compresses everything. After a whole copy the cache is still right."""
         self.close()
+        if self.copied_whole:
+            return
         try:
             self._save(wheel)
         except OSError:
@@ -126,9 +165,11 @@ class Reuse:
             shutil.copyfile(wheel, tmp)
         os.replace(tmp, cached)
         st = cached.stat()
+        # Whole copies only when every file member is recorded: a racy one must be read again.
+        whole = self._fingerprint if len(self.new) == self.seen else ""
         text = json.dumps({"format": FORMAT, "key": self.key,
                            "wheel": [st.st_size, st.st_mtime_ns, st.st_ino],
-                           "members": self.new}, separators=(",", ":"))
+                           "whole": whole, "members": self.new}, separators=(",", ":"))
         tmp_index = self.folder / (INDEX + ".tmp")
         tmp_index.write_text(text, encoding="utf-8")
         os.replace(tmp_index, index)

@@ -25,6 +25,9 @@ def build_dir(project: Path) -> Path:
 
 def copied(res: u.Result) -> tuple[int, int]:
     """(copied, total) from crosswheel's line about the reused members."""
+    whole = re.search(r"wheel: all (\d+) files unchanged, the last wheel copied whole", res.output)
+    if whole:
+        return int(whole.group(1)), int(whole.group(1))
     m = re.search(r"wheel: (\d+) of (\d+) files copied still compressed", res.output)
     assert m, res.describe()
     return int(m.group(1)), int(m.group(2))
@@ -123,6 +126,7 @@ def test_a_damaged_or_foreign_cache_is_not_trusted(tmp_path: Path) -> None:
     good = (out / WHEEL).read_bytes()
     res = u.build(project, out, "--wheel", extra_env=EPOCH_ENV)
     assert copied(res) == (3, 3) and (out / WHEEL).read_bytes() == good  # the cache works
+    assert "copied whole" in res.output  # nothing changed: not even the zip is rewritten
     cache = build_dir(project) / "crosswheel-wheel-cache.whl"
 
     # A cache wheel cut short (as by a build killed while copying it).

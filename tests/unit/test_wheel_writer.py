@@ -404,16 +404,18 @@ def test_reuse_copies_unchanged_members_byte_for_byte(tmp_path: Path) -> None:
 
     first, r = build("a")
     assert (r.reused, r.seen) == (0, len(FILES))
-    again, r = build("b")
-    assert again == first and r.reused == len(FILES)
     assert os.stat(cache / wheelcache.WHEEL).st_ino == os.stat(
-        tmp_path / "b" / wheel.wheel_name(project(), NATIVE)).st_ino  # a link, not a copy
+        tmp_path / "a" / wheel.wheel_name(project(), NATIVE)).st_ino  # a link, not a copy
+    again, r = build("b")
+    assert again == first and r.reused == len(FILES) and r.copied_whole
+    assert os.stat(cache / wheelcache.WHEEL).st_ino == os.stat(
+        tmp_path / "a" / wheel.wheel_name(project(), NATIVE)).st_ino  # still valid, kept
 
     # Changed now (same size): compressed again, and not recorded while its mtime is recent.
     init = staging / "my_pkg" / "__init__.py"
     init.write_bytes(b"from ._core import g\n")
     changed, r = build("c")
-    assert r.reused == len(FILES) - 1 and changed != first
+    assert r.reused == len(FILES) - 1 and changed != first and not r.copied_whole
     with zipfile.ZipFile(io.BytesIO(changed)) as zf:
         assert zf.read("my_pkg/__init__.py") == b"from ._core import g\n"
     assert wheelcache.Reuse(cache, "k").lookup("my_pkg/__init__.py", init.stat()) is None
@@ -424,3 +426,53 @@ def test_reuse_copies_unchanged_members_byte_for_byte(tmp_path: Path) -> None:
     os.utime(init, (old + 1, old + 1))
     back, r = build("d")
     assert back == first and r.reused == len(FILES) - 1
+
+
+def test_a_whole_copy_only_when_every_byte_would_be_the_same(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    """The cached wheel is copied whole only if nothing that shapes its bytes changed: not the
+    files, not the metadata made in memory, not the tags, not the date stamped on members."""
+    from crosswheel import wheelcache
+
+    staging = stage(tmp_path / "s", FILES)
+    old = time.time() - 3600
+    for p in staging.rglob("*"):
+        os.utime(p, (old, old))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    n = 0
+
+    def build(proj: Project, tags: Tags = NATIVE) -> tuple[bytes, wheelcache.Reuse]:
+        nonlocal n
+        n += 1
+        reuse = wheelcache.Reuse(cache, "k")
+        entries = wheel.staged_entries(staging, proj)
+        whl = wheel.write(tmp_path / str(n), proj, tags, False, entries, staging, reuse)
+        reuse.save(whl)
+        fresh = wheel.write(tmp_path / f"{n}-fresh", proj, tags, False, entries, staging)
+        assert whl.read_bytes() == fresh.read_bytes()  # whatever was reused
+        return whl.read_bytes(), reuse
+
+    first, r = build(project())
+    assert not r.copied_whole
+    assert build(project())[1].copied_whole
+    other_meta = Project(name="my-pkg", version="1.0", metadata=METADATA + b"Keywords: x\n",
+                         entry_points="", license_files=[], readme=None,
+                         module=Module("my_pkg", None, None))
+    data, r = build(other_meta)
+    assert not r.copied_whole and r.reused == len(FILES) and data != first
+    data, r = build(project(entry_points="[console_scripts]\nx = my_pkg:f\n"))
+    assert not r.copied_whole and data != first
+    data, r = build(project(), Tags(["cp311"], ["cp311"], ["linux_x86_64"], "3"))
+    assert not r.copied_whole and data != first
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    data, r = build(project())
+    assert not r.copied_whole and data != first
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert build(project())[0] == first
+    # The same size and mtime, another mode: the stat tells (only the stat is compared, as by
+    # make and CMake's install).
+    (staging / "my_pkg/sub/data.txt").chmod(0o755)
+    data, r = build(project())
+    assert not r.copied_whole and data != first
