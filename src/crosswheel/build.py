@@ -190,6 +190,7 @@ def _build_wheel(plan: Plan, out_dir: Path, runner: Runner) -> Path:
                    "from the last wheel")
     finally:
         reuse.close()
+    metadata.remember(plan.cfg.project_dir, plan.project)
     root = len(str(plan.staging)) + 1
     stage.save((str(e.source)[root:], e.stat) for e in entries
                if e.source is not None and e.stat is not None)

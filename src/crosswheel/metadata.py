@@ -10,7 +10,7 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,8 @@ class Project:
     license_files: list[str]  # relative to the project folder, posix
     readme: str | None  # relative to the project folder, posix
     module: Module
+    # What the metadata was made from (metadata cache), when it came from a pyproject.toml.
+    cache_key: str = field(default="", compare=False, repr=False)
 
     @property
     def dist_name(self) -> str:
@@ -263,6 +265,7 @@ def load(cfg: Config) -> Project:
 
 
 CACHE_DIR = ".py-build-cmake_cache"
+_CACHE_FILE = "crosswheel-metadata.json"
 
 
 def _cache_key(project: dict[str, Any], project_dir: Path) -> str:
@@ -295,21 +298,21 @@ def _cached(project: dict[str, Any], project_dir: Path, module: Module) -> tuple
     once a build folder exists the result is kept there.
     """
     key = _cache_key(project, project_dir)
-    path = project_dir / CACHE_DIR / "crosswheel-metadata.json"
+    path = project_dir / CACHE_DIR / _CACHE_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.pop("key") == key:
             data["metadata"] = base64.b64decode(data["metadata"])
-            return key, path, Project(module=module, **data)
+            return key, path, Project(module=module, cache_key=key, **data)
     except (OSError, ValueError, KeyError, TypeError):
         pass
     return key, path, None
 
 
-def _store(path: Path, key: str, p: Project) -> None:
+def _store(path: Path, p: Project) -> None:
     if not path.parent.is_dir():
         return  # no build folder (a pure-Python project): nothing to cache into
-    data = {"key": key, "name": p.name, "version": p.version,
+    data = {"key": p.cache_key, "name": p.name, "version": p.version,
             "metadata": base64.b64encode(p.metadata).decode(), "entry_points": p.entry_points,
             "license_files": p.license_files, "readme": p.readme}
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
@@ -361,9 +364,17 @@ def from_pyproject(pyproject: dict[str, Any], project_dir: Path, module: Module)
     key, cache, hit = _cached(project, project_dir, module)
     if hit is not None:
         return hit
-    result = _validated(pyproject, project, project_dir, module, where)
-    _store(cache, key, result)
+    result = replace(_validated(pyproject, project, project_dir, module, where), cache_key=key)
+    _store(cache, result)
     return result
+
+
+def remember(project_dir: Path, p: Project) -> None:
+    """Keep `p` for the next build, now that a build made the cache folder (a clean build
+    reads the metadata before that folder exists)."""
+    path = project_dir / CACHE_DIR / _CACHE_FILE
+    if p.cache_key and not path.exists():
+        _store(path, p)
 
 
 def _validated(pyproject: dict[str, Any], project: dict[str, Any], project_dir: Path,

@@ -124,6 +124,8 @@ def test_a_damaged_or_foreign_cache_is_not_trusted(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     u.build(project, out, "--wheel", extra_env=EPOCH_ENV)
     good = (out / WHEEL).read_bytes()
+    # The clean build kept its validated metadata too: the no-op below does not validate again.
+    assert (project / u.CACHE / "crosswheel-metadata.json").is_file()
     res = u.build(project, out, "--wheel", extra_env=EPOCH_ENV)
     assert copied(res) == (3, 3) and (out / WHEEL).read_bytes() == good  # the cache works
     assert "copied whole" in res.output  # nothing changed: not even the zip is rewritten

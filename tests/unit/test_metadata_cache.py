@@ -58,6 +58,23 @@ def test_no_build_folder_no_cache(tmp_path: Path) -> None:
     assert not (root / ".py-build-cmake_cache").exists()
 
 
+def test_a_clean_build_keeps_it_once_the_folder_exists(tmp_path: Path, monkeypatch) -> None:
+    """A clean build reads the metadata before CMake makes the build folder; it keeps the result
+    afterwards, so the next build does not validate again."""
+    root = write_project(tmp_path, project=PROJECT, files={
+        "pkg/__init__.py": "", "README.md": "# one\n", "LICENSES/MIT.txt": "MIT\n"})
+    first = load(root)
+    (root / ".py-build-cmake_cache").mkdir()  # what the build made
+    metadata.remember(root, first)
+    monkeypatch.setattr(metadata, "_validated", lambda *a: (_ for _ in ()).throw(AssertionError))
+    assert load(root) == first
+    # A project's own Project (not from a pyproject.toml) has nothing to remember.
+    other = tmp_path / "other"
+    (other / ".py-build-cmake_cache").mkdir(parents=True)
+    metadata.remember(other, metadata.Project("x", "1", b"", "", [], None, first.module))
+    assert list((other / ".py-build-cmake_cache").iterdir()) == []
+
+
 def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     root = make(tmp_path)
     (root / ".py-build-cmake_cache/crosswheel-metadata.json").write_text("{not json")
