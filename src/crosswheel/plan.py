@@ -8,7 +8,6 @@ plan whose first steps are a native build of the same project. build.py runs pla
 from __future__ import annotations
 
 import os
-import platform
 import shutil
 import sys
 import sysconfig
@@ -100,7 +99,7 @@ def _preload(cfg: Config, c: CMakeConfig, project: Project, t: Target, tags: Tag
     for kind in ("BUILD_PYTHON",) if t.cross else ("BUILD_PYTHON", "PYTHON"):
         p |= {
             f"PY_BUILD_CMAKE_{kind}_INTERPRETER": ("FILEPATH", sys.executable),
-            f"PY_BUILD_CMAKE_{kind}_VERSION": (s, platform.python_version()),  # "3.14.0rc1"
+            f"PY_BUILD_CMAKE_{kind}_VERSION": (s, sys.version.split()[0]),  # "3.14.0rc1"
             f"PY_BUILD_CMAKE_{kind}_VERSION_MAJOR": (s, str(v.major)),
             f"PY_BUILD_CMAKE_{kind}_VERSION_MINOR": (s, str(v.minor)),
             f"PY_BUILD_CMAKE_{kind}_VERSION_PATCH": (s, str(v.micro)),

@@ -9,7 +9,7 @@ absolute against the folder of the file that holds them.
 from __future__ import annotations
 
 import os
-import platform
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +28,7 @@ NAMES = ("crosswheel", "py-build-cmake")
 
 
 def host_os() -> str:
-    return {"Windows": "windows", "Darwin": "mac"}.get(platform.system(), "linux")
+    return {"win32": "windows", "darwin": "mac"}.get(sys.platform, "linux")
 
 
 def tool_table(pyproject: dict[str, Any], path: Path) -> tuple[str | None, dict[str, Any]]:
