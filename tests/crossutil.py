@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -249,3 +250,24 @@ def target_sysconfig(arch: str) -> dict[str, Any]:
                 break
             return data
     raise RuntimeError(f"{path}: no 'build_time_vars = {{...}}' literal")
+
+
+def run_doc_guide(tmp_path: Path, doc: str, marker: str,
+                  example: str) -> subprocess.CompletedProcess[str]:
+    """Run the shell block between `<!-- {marker}:start -->` and `<!-- {marker}:end -->` of
+    docs/{doc} with bash, in a copy of the repository holding `examples/{example}` and tools/
+    (the sysroots are the ones setup.sh made, linked in), exactly as a reader would."""
+    text = (REPO_ROOT / "docs" / doc).read_text(encoding="utf-8")
+    found = re.search(rf"<!-- {marker}:start -->\n(?:<!-- doc-test: [^\n]* -->\n)?```sh\n"
+                      rf"(.*?)```\n<!-- {marker}:end -->", text, re.S)
+    assert found, f"docs/{doc} lost its {marker} block"
+    repo = tmp_path / "repo"
+    (repo / "examples").mkdir(parents=True)
+    shutil.copytree(REPO_ROOT / "examples" / example, repo / "examples" / example,
+                    ignore=shutil.ignore_patterns(".py-build-cmake_cache", "dist"))
+    shutil.copytree(REPO_ROOT / "tools", repo / "tools")
+    (repo / ".cache").symlink_to(REPO_ROOT / ".cache")
+    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", found.group(1)], cwd=repo,
+                          capture_output=True, text=True, env=dict(os.environ), check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 _EXT = re.compile(r"^[^.]+\.(?P<tag>[^.]+)\.so$")
 
 
-def header(path: Path) -> ElfHeader | None:
+def header(path: str | Path) -> ElfHeader | None:
     """(machine, class, byte order, flags) of an ELF file, or None if it is not ELF."""
     try:
         with open(path, "rb") as f:

@@ -28,7 +28,7 @@ class Dynamic:
     x86_isa_needed: int = 0
 
 
-def is_elf(path: Path) -> bool:
+def is_elf(path: str | Path) -> bool:
     try:
         with open(path, "rb") as f:
             return f.read(4) == b"\x7fELF"
@@ -40,7 +40,7 @@ class Unreadable(ValueError):
     """An ELF file pyelftools cannot parse (truncated, or corrupt)."""
 
 
-def read(path: Path) -> Dynamic:
+def read(path: str | Path) -> Dynamic:
     """The dynamic-linking facts of one ELF file (a static one has none of them)."""
     from elftools.common.exceptions import ELFError
 
@@ -50,7 +50,7 @@ def read(path: Path) -> Dynamic:
         raise Unreadable(str(e) or type(e).__name__) from None
 
 
-def _read(path: Path) -> Dynamic:
+def _read(path: str | Path) -> Dynamic:
     from elftools.elf.dynamic import DynamicSection
     from elftools.elf.elffile import ELFFile
     from elftools.elf.gnuversions import GNUVerNeedSection, GNUVerSymSection

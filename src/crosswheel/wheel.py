@@ -32,7 +32,7 @@ _DATA_SCHEMES = ("data", "headers", "platlib", "purelib", "scripts")
 @dataclass(frozen=True)
 class Entry:
     arcname: str
-    source: Path | None = None  # a file to stream in, or
+    source: str | Path | None = None  # a file to stream in (staged files: a str, cheaper), or
     data: bytes | None = None  # bytes made in memory (metadata)
     stat: os.stat_result | None = None  # of `source` (its target, for a link), when known
 
@@ -137,7 +137,7 @@ def staged_entries(staging: Path, project: Project, top_level: str | None = None
             raise BuildError(f"{rel}: installed outside the package {top_level!r}; it would land "
                              f"loose in site-packages. Install it under {top_level}/, or under "
                              f"{project.data_dir}/{{scripts,headers,data}}/")
-        entries.append(Entry(rel, source=Path(path), stat=st))
+        entries.append(Entry(rel, source=path, stat=st))
     return entries
 
 
