@@ -945,7 +945,8 @@ METHOD = """\
   milliseconds, `cw / floor` is mostly interpreter start-up and imports.
 - Wheel write time: every `zipfile.ZipFile` a backend opens for writing (crosswheel: its own
   `crosswheel.zipwriter.ZipWriter`) is timed from opening to closing (hook_runner.py
-  --zip-spans, large-wheel case only), minus any CMake call inside that span. Throughput = uncompressed bytes in the wheel / that time.
+  --zip-spans, large-wheel case only), minus any CMake call inside that span. Throughput =
+  uncompressed bytes in the wheel / that time.
 - Editable (capi): bench/editable.py installs the project with `pip install
   --no-build-isolation -e` into each backend's venv with its rebuild-on-import switch on
   (crosswheel and py-build-cmake `editable.build_hook = true`, scikit-build-core
