@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import shutil
 from pathlib import Path
 
-from . import editable_runtime
+from . import cmake, editable_runtime
 from .build import Plan, locked, make_plan
 from .cmake import CMakeStep, Runner
 from .config import Settings
@@ -59,15 +58,6 @@ def real_binary(name: str) -> str | None:
     return None
 
 
-def _cache_values(build_dir: Path) -> dict[str, str]:
-    try:
-        text = (build_dir / "CMakeCache.txt").read_text(errors="replace")
-    except OSError:
-        return {}
-    return dict(re.findall(r"^(CMAKE_COMMAND|CMAKE_GENERATOR|CMAKE_MAKE_PROGRAM):[A-Z]+=(.*)$",
-                           text, re.M))
-
-
 def prefer_ninja(step: CMakeStep) -> CMakeStep:
     """Ninja for a new editable build folder when the project leaves the generator open.
 
@@ -85,33 +75,19 @@ def prefer_ninja(step: CMakeStep) -> CMakeStep:
                                defines=[*step.defines, f"CMAKE_MAKE_PROGRAM:FILEPATH={ninja}"])
 
 
-def _jobs(step: CMakeStep) -> list[str]:
-    level = {**os.environ, **step.env}.get("CMAKE_BUILD_PARALLEL_LEVEL")
-    return ["-j", level or str(os.cpu_count() or 1)]
-
-
 def runtime_step(step: CMakeStep) -> dict:
     """One build folder's commands for the runtime, with the real binaries (after configure)."""
-    cache = _cache_values(step.build_dir)
-    cmake = cache.get("CMAKE_COMMAND") or step.cmake
+    cache = cmake.cache_values(step.build_dir)
+    cmake_exe = cache.get("CMAKE_COMMAND") or step.cmake
     generator = cache.get("CMAKE_GENERATOR", "")
     make_program = cache.get("CMAKE_MAKE_PROGRAM", "")
-    # Ninja called directly is what `cmake --build` would run, minus a cmake process; only
-    # when nothing asks for more than a plain build (targets, presets). `--config` means
-    # nothing to single-configuration Ninja.
-    direct = (generator == "Ninja" and not step.build_presets and not step.build_args
-              and os.path.isabs(make_program)
-              and os.path.basename(make_program).startswith("ninja"))
-    if direct:
-        build = [[make_program, "-C", str(step.build_dir), *_jobs(step), *step.build_tool_args]]
-    else:
-        build = [[cmake, *cmd[1:]] for cmd in step.build_commands()]
+    direct = cmake.direct_build(step, cache)
     return {
         "build_dir": str(step.build_dir),
         "env": step.env,
-        "build": build,
-        "direct": direct,
-        "install": [[cmake, *cmd[1:]] for cmd in step.install_commands()],
+        "build": [direct] if direct else [[cmake_exe, *cmd[1:]] for cmd in step.build_commands()],
+        "direct": direct is not None,
+        "install": [[cmake_exe, *cmd[1:]] for cmd in step.install_commands()],
         "ninja_log": (str(step.build_dir / ".ninja_log") if generator.startswith("Ninja")
                       else None),
         # For `ninja -t deps` after a build that did work (single-configuration Ninja only).
