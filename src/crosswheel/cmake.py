@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import installcheck
 from .errors import BuildError
 from .lock import make_folder
 
@@ -300,6 +301,7 @@ class Runner:
                 if content.startswith("#!"):  # a script CMake runs as a tool
                     path.chmod(0o755)
             stamp.unlink(missing_ok=True)
+            installcheck.request(step.build_dir)
         self.run(step, "configure", cmd)
         if not self.dry_run:
             stamp.write_text(key)
@@ -327,10 +329,18 @@ class Runner:
         outside: list[str] = []
         commands = step.install_commands()
         components = [c for _ in (step.install_configs or [""]) for c in step.components]
-        for cmd, component in zip(commands, components):
+        cmake_exe = cache_values(step.build_dir).get("CMAKE_COMMAND") or step.cmake
+        env = {**os.environ, **step.env}
+        for i, (cmd, component) in enumerate(zip(commands, components)):
             manifest = step.build_dir / manifest_name(component)
-            manifest.unlink(missing_ok=True)
-            self.run(step, "install", cmd)
+            check = installcheck.Check(step.build_dir, i, cmd, manifest, prefix, env, cmake_exe)
+            if check.unchanged():
+                self.log(f"{step.label} install: nothing it reads or writes changed, not run")
+            else:
+                check.forget()
+                manifest.unlink(missing_ok=True)
+                self.run(step, "install", cmd)
+                check.remember()
             try:
                 lines = manifest.read_text(encoding="utf-8",
                                            errors="surrogateescape").splitlines()

@@ -9,6 +9,7 @@ import re
 import shutil
 import signal
 import time
+import zipfile
 from pathlib import Path
 
 from . import util as u
@@ -156,6 +157,85 @@ def test_a_damaged_or_foreign_cache_is_not_trusted(tmp_path: Path) -> None:
     res = u.build(project, out, "--wheel", extra_env=EPOCH_ENV)
     assert "staging folder emptied" in res.output and copied(res)[0] == 0
     assert (out / WHEEL).read_bytes() == good
+
+
+# --------------------------------------------------------------------------- the install step
+
+SKIPPED = "install: nothing it reads or writes changed, not run"
+TREE_CMAKELISTS = u.DATA_CMAKELISTS + (
+    "install(DIRECTORY tree/ DESTINATION ${PY_BUILD_CMAKE_IMPORT_NAME}/tree)\n")
+
+
+def aged(project: Path) -> None:
+    """Every file of the project from yesterday: nothing is "racy"."""
+    for p in project.rglob("*"):
+        if p.is_file() and u.CACHE not in p.parts:
+            os.utime(p, (time.time() - 86400,) * 2)
+
+
+def member(whl: Path, name: str) -> bytes:
+    with zipfile.ZipFile(whl) as zf:
+        return zf.read(name)
+
+
+def test_the_install_runs_only_when_something_it_reads_or_writes_changed(tmp_path: Path) -> None:
+    project = u.write_project(tmp_path / "p", u.CMAKE_TOOL, TREE_CMAKELISTS,
+                              files={"tree/a.txt": "a\n", "tree/sub/b.txt": "b\n"})
+    aged(project)
+    out = tmp_path / "dist"
+
+    def build() -> u.Result:
+        res = u.build(project, out, "--wheel", extra_env=EPOCH_ENV)
+        u.check_output_folder(out, [WHEEL])
+        return res
+
+    assert SKIPPED not in build().output
+    res = build()
+    assert SKIPPED in res.output and "copied whole" in res.output, res.describe()
+    staged = build_dir(project) / "crosswheel-staging" / "rel_pkg"
+
+    # Each change makes the install run, and the wheel shows it; then it is skipped again.
+    def changed(what: str, expect: dict[str, bytes | None]) -> None:
+        res = build()
+        assert SKIPPED not in res.output, f"{what}\n{res.describe()}"
+        names = u.wheel_names(out / WHEEL)
+        for name, data in expect.items():
+            if data is None:
+                assert name not in names, what
+            else:
+                assert member(out / WHEEL, name) == data, what
+        aged(project)
+        assert SKIPPED not in build().output, what  # aged() moved every mtime, or it was racy
+        assert SKIPPED in build().output, what
+
+    a = project / "tree" / "a.txt"
+    a.write_text("A\n")  # the same size
+    later(a, 10)
+    changed("a file changed", {"rel_pkg/tree/a.txt": b"A\n"})
+    (project / "tree" / "sub" / "c.txt").write_text("c\n")
+    changed("a file added to an installed folder", {"rel_pkg/tree/sub/c.txt": b"c\n"})
+    (project / "tree" / "sub" / "b.txt").unlink()
+    changed("a file removed from it", {"rel_pkg/tree/sub/b.txt": None})
+    (staged / "tree" / "a.txt").write_text("edited by hand\n")
+    changed("a staged file edited", {"rel_pkg/tree/a.txt": b"A\n"})
+    (staged / "data.txt").unlink()
+    changed("a staged file deleted", {"rel_pkg/data.txt": b"some data\n"})
+    (project / "CMakeLists.txt").write_text(
+        TREE_CMAKELISTS + "install(FILES extra.txt DESTINATION ${PY_BUILD_CMAKE_IMPORT_NAME})\n")
+    (project / "extra.txt").write_text("extra\n")
+    changed("a rule added", {"rel_pkg/extra.txt": b"extra\n"})
+    res = u.build(project, out, "--wheel", extra_env={**EPOCH_ENV, "DESTDIR": ""})
+    assert SKIPPED not in res.output  # another environment for the install
+    assert (out / WHEEL).read_bytes() == clean_build(project, tmp_path / "clean")
+
+
+def test_an_install_with_code_always_runs(tmp_path: Path) -> None:
+    cmakelists = u.DATA_CMAKELISTS + 'install(CODE [[message(STATUS "code ran")]])\n'
+    project = u.write_project(tmp_path / "p", u.CMAKE_TOOL, cmakelists)
+    aged(project)
+    for _ in range(3):
+        res = u.build(project, tmp_path / "dist", "--wheel", extra_env=EPOCH_ENV)
+        assert "code ran" in res.output and SKIPPED not in res.output, res.describe()
 
 
 KILLABLE_CMAKELISTS = u.DATA_CMAKELISTS + """\
