@@ -331,7 +331,7 @@ class Runner:
         env = {**os.environ, **step.env}
         for i, (cmd, component) in enumerate(zip(commands, components)):
             manifest = step.build_dir / manifest_name(component)
-            check = installcheck.Check(step.build_dir, i, cmd, manifest, prefix, env, cmake_exe)
+            check = installcheck.Check(step.build_dir, i, cmd, manifest, env, cmake_exe)
             if check.unchanged():
                 self.log(f"{step.label} install: nothing it reads or writes changed, not run")
             else:

@@ -91,11 +91,10 @@ class Check:
     """One install command: whether it can be skipped, and the record for the next build."""
 
     def __init__(self, build_dir: Path, index: int, cmd: list[str], manifest: Path,
-                 prefix: str, env: dict[str, str], cmake: str) -> None:
-        self.record = build_dir / f"crosswheel-install-{index}.json"
+                 env: dict[str, str], cmake: str) -> None:
+        self.record = build_dir / f"crosswheel-install-{index}.sha256"
         self.build_dir = build_dir
         self.manifest = manifest
-        self.prefix = prefix
         self.key = [FORMAT, cmd, cmake, _stat(cmake),
                     [env.get("DESTDIR"), env.get("CMAKE_INSTALL_MODE")]]
         self.components = cmd[cmd.index("--component") + 1:][:1] if "--component" in cmd else []
@@ -113,7 +112,8 @@ class Check:
             old = self.record.read_text(encoding="utf-8")
         except OSError:
             return False
-        return old == self._digest(self._outputs())
+        outputs = self._outputs()
+        return outputs is not None and old == self._digest(outputs)
 
     def forget(self) -> None:
         """Before the install runs: a build killed during it leaves no record to trust."""
@@ -132,11 +132,9 @@ class Check:
             tmp.write_text(self._digest(outputs), encoding="utf-8")
             os.replace(tmp, self.record)
 
-    def _digest(self, outputs: list[Any] | None) -> str:
-        """The record: a digest of all the stats (a few hundred bytes to read, not one line a
-        file). repr() of lists of str, int and None is exact and stable."""
-        if outputs is None:
-            return ""
+    def _digest(self, outputs: list[Any]) -> str:
+        """The record: a digest of all the stats (64 bytes to read, not a line a file).
+        repr() of lists of str, int and None is exact and stable."""
         return hashlib.sha256(repr([self.key, self.inputs, outputs]).encode(
             "utf-8", "surrogateescape")).hexdigest()
 
