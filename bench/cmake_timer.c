@@ -7,6 +7,8 @@
  * a script would add an interpreter start to every CMake call. The real cmake
  * gets its own path as argv[0], so CMAKE_COMMAND and the calls that CMake and
  * Ninja make themselves bypass the wrapper (they happen inside a timed call).
+ * Compiled with -DTOOL_TAG='"--ninja"' it stands in front of ninja too (a backend
+ * may run ninja itself); its lines then start with that tag.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -57,6 +59,9 @@ int main(int argc, char **argv) {
     FILE *f = fopen(log, "a");
     if (f != NULL) {
         fprintf(f, "%.6f\t%.6f", start, end);
+#ifdef TOOL_TAG
+        fputs("\t" TOOL_TAG, f); /* e.g. --ninja: the same stand-in in front of ninja */
+#endif
         for (int i = 1; i < argc; i++) {
             fputc('\t', f);
             for (const char *c = argv[i]; *c; c++)

@@ -98,7 +98,6 @@ def test_clean_noop_and_changed_back_give_the_same_bytes(tmp_path: Path) -> None
     assert total == 3 and n >= 2, res.describe()  # the fresh .so may be compressed again
     res = u.build(project, tmp_path / "noop2", "--wheel", extra_env=EPOCH_ENV)
     assert (tmp_path / "noop2" / C_API_WHEEL).read_bytes() == clean
-    assert SKIPPED in res.output, res.describe()  # a target's install, vouched for
     n, total = copied(res)
     assert total == 3 and n >= 2, res.describe()  # the .so: until it is 3 s old
 
