@@ -385,15 +385,21 @@ def test_entries_carry_one_stat_each(tmp_path: Path, monkeypatch) -> None:
         assert zf.getinfo("my_pkg/m7.py").external_attr >> 16 == 0o100755
 
 
-def test_reuse_copies_unchanged_members_byte_for_byte(tmp_path: Path) -> None:
-    from crosswheel import wheelcache
-
+def aged_staging(tmp_path: Path) -> tuple[Path, Path, float]:
+    """FILES staged an hour ago (nothing "racy"), an empty cache folder, and that time."""
     staging = stage(tmp_path / "s", FILES)
     old = time.time() - 3600
     for p in staging.rglob("*"):
         os.utime(p, (old, old))
     cache = tmp_path / "cache"
     cache.mkdir()
+    return staging, cache, old
+
+
+def test_reuse_copies_unchanged_members_byte_for_byte(tmp_path: Path) -> None:
+    from crosswheel import wheelcache
+
+    staging, cache, old = aged_staging(tmp_path)
 
     def build(out: str, key: str = "k") -> tuple[bytes, wheelcache.Reuse]:
         reuse = wheelcache.Reuse(cache, key)
@@ -435,12 +441,7 @@ def test_a_whole_copy_only_when_every_byte_would_be_the_same(tmp_path: Path,
     files, not the metadata made in memory, not the tags, not the date stamped on members."""
     from crosswheel import wheelcache
 
-    staging = stage(tmp_path / "s", FILES)
-    old = time.time() - 3600
-    for p in staging.rglob("*"):
-        os.utime(p, (old, old))
-    cache = tmp_path / "cache"
-    cache.mkdir()
+    staging, cache, _ = aged_staging(tmp_path)
     n = 0
 
     def build(proj: Project, tags: Tags = NATIVE) -> tuple[bytes, wheelcache.Reuse]:
